@@ -1,0 +1,51 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { DramalogError, formatIssue, InvalidInputError } from '../domain/errors.ts'
+import { displayPath } from '../services/import-files.ts'
+
+/** A CLI command: one per file, each parsing its own options. */
+export type Command = {
+  name: string
+  summary: string
+  usage: string
+  options: NonNullable<ParseArgsConfig['options']>
+  run(args: { values: Record<string, string | boolean | undefined>; positionals: string[] }): Promise<number>
+}
+
+/** Thrown for wrong command-line usage: printed with the command's usage, exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError' as const
+}
+
+/** Parses arguments and runs a command, turning known errors into messages and exit codes. */
+export async function runCommand(command: Command, argv: string[]): Promise<number> {
+  let parsed
+  try {
+    parsed = parseArgs({ args: argv, options: { ...command.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true })
+  } catch (err) {
+    process.stderr.write(`dramalog ${command.name}: ${(err as Error).message}\n\n${command.usage}\n`)
+    return 2
+  }
+  if (parsed.values.help) {
+    process.stdout.write(`${command.usage}\n`)
+    return 0
+  }
+  try {
+    return await command.run(parsed as never)
+  } catch (err) {
+    if (err instanceof InvalidInputError) {
+      for (const issue of err.issues) process.stderr.write(`${formatIssue({ ...issue, file: issue.file && displayPath(issue.file) })}\n`)
+      const files = new Set(err.issues.map((i) => i.file)).size
+      process.stderr.write(`${err.issues.length} problem${err.issues.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}; nothing was written.\n`)
+      return 1
+    }
+    if (err instanceof UsageError) {
+      process.stderr.write(`dramalog ${command.name}: ${err.message}\n\n${command.usage}\n`)
+      return 2
+    }
+    if (err instanceof DramalogError) {
+      process.stderr.write(`dramalog ${command.name}: ${err.message}\n`)
+      return 1
+    }
+    throw err
+  }
+}

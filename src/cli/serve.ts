@@ -1,0 +1,41 @@
+import { loadConfig } from '../config.ts'
+import { loadDemo } from '../services/load-demo.ts'
+import { openSite } from '../services/site.ts'
+import { startServer } from '../web/server.ts'
+import { type Command, UsageError } from './command.ts'
+import { createProgress } from './progress.ts'
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'run the web server (loads the demo on first start)',
+  usage: `Usage: dramalog serve [--port N] [--host ADDRESS]
+
+Serves the site. On the first start with an empty data directory the demo
+reviews are loaded so there is something to see.
+
+  --port N        port to listen on (default: $PORT or 3000)
+  --host ADDRESS  address to listen on (default: all)
+  -h, --help      show this help`,
+  options: { port: { type: 'string' }, host: { type: 'string' } },
+  async run({ values }) {
+    const config = loadConfig()
+    const port = values.port === undefined ? config.port : Number(values.port)
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, got "${String(values.port)}"`)
+    const site = await openSite(config)
+    if (site.isNew) {
+      const progress = createProgress('Loading demo content')
+      const result = await loadDemo(site, (d, t, label) => progress.update(d, t, label)).finally(() => progress.stop())
+      process.stdout.write(`New site in ${config.dataDir}: loaded ${result.created.length} demo reviews.\n`)
+    }
+    const host = typeof values.host === 'string' ? values.host : undefined
+    const { port: bound, server } = await startServer(site, port, host)
+    process.stdout.write(`Dramalog is serving http://localhost:${bound}/ (data: ${config.dataDir})\n`)
+    await new Promise<void>((resolve) => {
+      const stop = () => server.close(() => resolve())
+      process.once('SIGINT', stop)
+      process.once('SIGTERM', stop)
+    })
+    await site.close()
+    return 0
+  },
+}

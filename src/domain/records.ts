@@ -1,0 +1,47 @@
+import type { ReviewDocument } from './review.ts'
+
+/** Pixel size and placeholder colour of a stored poster image. */
+export type PosterImage = { width: number; height: number; color: string | null }
+
+/** A stored review: its document plus what the store keeps beside it (rendered HTML, poster size). */
+export type ReviewRecord = {
+  id: number
+  revision: number
+  createdAt: string
+  updatedAt: string
+  doc: ReviewDocument & { slug: string }
+  originCode: string | null
+  introHtml: string
+  sectionHtml: string[]
+  posterImage: PosterImage | null
+}
+
+/** What list pages show of a review. */
+export type ReviewSummary = {
+  slug: string
+  title: string
+  nativeTitle: string | null
+  year: number | null
+  origin: string | null
+  originCode: string | null
+  season: number | null
+  platform: string | null
+  firstWatch: boolean | null
+  reviewedOn: string | null
+  meter: { value: number; max: number } | null
+  hook: string | null
+  headline: string | null
+  poster: { src: string; alt: string | null; image: PosterImage | null } | null
+}
+
+/** One page of a list, with what pagination needs. */
+export type Page<T> = { items: T[]; total: number; page: number; perPage: number; pageCount: number }
+
+/** What saving a review needs beside the document: Markdown rendered once, at save time. */
+export type RenderedReview = {
+  doc: ReviewDocument & { slug: string }
+  introHtml: string
+  sectionHtml: string[]
+  renderVersion: number
+  posterImage: PosterImage | null
+}

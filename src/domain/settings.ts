@@ -1,0 +1,48 @@
+import { z } from 'zod'
+
+export const MeterDirection = z.enum(['lower-is-better', 'higher-is-better'])
+export type MeterDirection = z.infer<typeof MeterDirection>
+
+/** The site's signature rating scale, e.g. the Facepalm Meter. */
+export const MeterSettings = z.object({
+  name: z.string().trim().min(1).max(60),
+  symbol: z.string().trim().min(1).max(32),
+  max: z.number().int().min(1).max(10),
+  direction: MeterDirection,
+  /** Plural unit used in accessible text: "2 of 5 facepalms". */
+  unit: z.string().trim().min(1).max(40),
+})
+export type MeterSettings = z.infer<typeof MeterSettings>
+
+export const DateOrderSetting = z.enum(['auto', 'dmy', 'mdy'])
+
+export const SiteSettings = z.object({
+  name: z.string().trim().min(1).max(120),
+  description: z.string().max(500),
+  /** Ordered rubric aspects; a section heading reads `Aspect – Verdict`. */
+  rubric: z
+    .array(z.string().trim().min(1).max(80))
+    .min(1)
+    .max(20)
+    .refine((a) => new Set(a.map((s) => s.toLowerCase())).size === a.length, 'rubric aspects must be unique'),
+  meter: MeterSettings,
+  dateOrder: DateOrderSetting,
+  baseUrl: z.string().url().nullable(),
+  author: z.string().trim().max(120),
+  perPage: z.number().int().min(1).max(100),
+})
+export type SiteSettings = z.infer<typeof SiteSettings>
+
+export const DEFAULT_RUBRIC = ['Story / Writing', 'Acting', 'Originality', 'Vibes', 'Impact'] as const
+
+/** A new site's settings: the house format, so a pasted review imports with no setup. */
+export const DEFAULT_SETTINGS: SiteSettings = Object.freeze({
+  name: 'Dramalog',
+  description: 'Reviews of TV dramas from everywhere, one facepalm at a time.',
+  rubric: [...DEFAULT_RUBRIC],
+  meter: { name: 'Facepalm Meter', symbol: '🤦', max: 5, direction: 'lower-is-better', unit: 'facepalms' },
+  dateOrder: 'auto',
+  baseUrl: null,
+  author: 'The Dramalog reviewer',
+  perPage: 12,
+}) as SiteSettings

@@ -1,0 +1,44 @@
+// Latin letters lose their accents (é → e) so slugs stay typeable, but marks on
+// other scripts are part of the letter (Japanese が is not か) and are kept.
+const LATIN_MARKS = /(\p{Script=Latin})\p{M}+/gu
+const NOT_SLUG = /[^\p{L}\p{N}]+/gu
+
+/**
+ * Turns any title or name into a lower-case URL slug, keeping non-Latin letters.
+ * @example slugify('Paper Lanterns: Season 1') // 'paper-lanterns-season-1'
+ * @example slugify('종이등') // '종이등'
+ */
+export function slugify(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(LATIN_MARKS, '$1')
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(/[''`´]/g, '')
+    .replace(NOT_SLUG, '-')
+    .replace(/^-+|-+$/g, '')
+}
+
+/** The slug a review gets before uniqueness is applied: its title, plus the season when it has one. */
+export function reviewSlugBase(title: string, season: number | null): string {
+  const base = slugify(title) || 'review'
+  return season === null ? base : `${base}-season-${season}`
+}
+
+/**
+ * Picks the first free slug among `base`, `base-YEAR` (when a year is known), `base-2`, `base-3`…
+ * `isTaken` answers whether another item already uses a candidate.
+ */
+export function uniqueSlug(base: string, isTaken: (slug: string) => boolean, year?: number | null): string {
+  if (!isTaken(base)) return base
+  if (year && !isTaken(`${base}-${year}`)) return `${base}-${year}`
+  for (let n = 2; ; n++) {
+    const candidate = `${base}-${n}`
+    if (!isTaken(candidate)) return candidate
+  }
+}
+
+/** True when the text is already a valid slug (what URLs and documents carry). */
+export function isSlug(text: string): boolean {
+  return text.length > 0 && text.length <= 200 && slugify(text) === text
+}

@@ -1,0 +1,29 @@
+import MarkdownIt from 'markdown-it'
+
+/**
+ * Bump when the output of `renderMarkdown` changes: stored HTML from an older version is
+ * re-rendered when the site opens.
+ */
+export const RENDER_VERSION = 1
+
+// Raw HTML is off: review text is the reviewer's, but imports bring text from anywhere.
+const md = new MarkdownIt({ html: false, linkify: true, typographer: true, breaks: false })
+
+const defaultLinkOpen = md.renderer.rules.link_open ?? ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options))
+md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
+  const token = tokens[idx]!
+  const href = String(token.attrGet('href') ?? '')
+  if (/^https?:\/\//i.test(href)) {
+    token.attrSet('rel', 'noopener nofollow ugc')
+  }
+  return defaultLinkOpen(tokens, idx, options, env, self)
+}
+
+// markdown-it's own validateLink already refuses javascript:, vbscript:, file: and non-image data:.
+const defaultValidate = md.validateLink.bind(md)
+md.validateLink = (url) => defaultValidate(url) && !/^\s*data:/i.test(url)
+
+/** Renders review Markdown to HTML that is safe to put in a page as is. */
+export function renderMarkdown(source: string): string {
+  return source ? md.render(source) : ''
+}

@@ -1,0 +1,112 @@
+import { stringify } from 'yaml'
+import type { InputIssue } from '../domain/errors.ts'
+import { DOCUMENT_KEYS, ReviewDocument } from '../domain/review.ts'
+import { compileAspectMatcher } from '../domain/rubric.ts'
+import { locateYaml } from './locate.ts'
+import { splitTitleLine } from './pasted-text.ts'
+import { zodIssues, type ReadResult } from './result.ts'
+
+const FRONT_MATTER = /^\ufeff?---[ \t]*\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/
+const FENCE = /^[ \t]{0,3}(`{3,}|~{3,})/
+// Section-level fields ride on the heading: `## Acting – Verdict {score=8/10 spoiler}`.
+const ATTRIBUTES = /\s*\{([^{}]*)\}$/
+
+/** Writes a review document as Markdown with YAML front matter (DESIGN §2). */
+export function writeMarkdownReview(doc: ReviewDocument): string {
+  const front: Record<string, unknown> = {}
+  for (const key of DOCUMENT_KEYS) {
+    if (key === 'intro' || key === 'sections') continue
+    const value = doc[key]
+    if (value === null || value === undefined || (Array.isArray(value) && value.length === 0)) continue
+    front[key] = value
+  }
+  const parts = [`---\n${stringify(front, { lineWidth: 0 }).trimEnd()}\n---\n`]
+  if (doc.intro) parts.push(`${doc.intro}\n`)
+  for (const s of doc.sections) {
+    const attrs = [
+      s.score !== null ? `score=${s.score}${s.scoreMax !== null ? `/${s.scoreMax}` : ''}` : '',
+      s.spoiler ? 'spoiler' : '',
+    ].filter(Boolean)
+    let heading = s.verdict ? `${s.aspect} – ${s.verdict}` : s.aspect
+    // A verdict that itself ends in braces gets an empty attribute block so it reads back whole.
+    if (attrs.length || heading.endsWith('}')) heading += ` {${attrs.join(' ')}}`
+    parts.push(`## ${heading}\n`)
+    if (s.body) parts.push(`${s.body}\n`)
+  }
+  return parts.join('\n')
+}
+
+type SectionDraft = { aspect: string; verdict: string; score: number | null; scoreMax: number | null; spoiler: boolean; body: string[]; line: number }
+
+function readHeading(text: string, line: number, matchAspect: ReturnType<typeof compileAspectMatcher>, issues: InputIssue[], file?: string): SectionDraft {
+  let heading = text.trim()
+  let score: number | null = null
+  let scoreMax: number | null = null
+  let spoiler = false
+  const attrs = ATTRIBUTES.exec(heading)
+  if (attrs) {
+    heading = heading.slice(0, attrs.index)
+    for (const token of attrs[1]!.split(/\s+/).filter(Boolean)) {
+      const m = /^score=(\d+(?:\.\d+)?)(?:\/(\d+))?$/.exec(token)
+      if (m) {
+        score = Number(m[1])
+        scoreMax = m[2] === undefined ? null : Number(m[2])
+      } else if (token === 'spoiler' || token === 'spoilers') spoiler = true
+      else issues.push({ file, line, field: 'sections', message: `unknown heading attribute "${token}" (use score=N/M or spoiler)` })
+    }
+  }
+  const known = matchAspect(heading)
+  const split = known ? { title: known.aspect, headline: known.rest } : splitTitleLine(heading)
+  return {
+    aspect: split ? split.title : heading.trim(),
+    verdict: split ? split.headline : '',
+    score, scoreMax, spoiler, body: [], line,
+  }
+}
+
+/** Reads a Markdown review: YAML front matter with the document's keys, intro, then `## Aspect – Verdict` sections. */
+export function readMarkdownReview(text: string, rubric: readonly string[], file?: string): ReadResult<ReviewDocument> {
+  const fm = FRONT_MATTER.exec(text)
+  if (!fm) {
+    return { ok: false, issues: [{ file, line: 1, field: '(front matter)', message: 'expected YAML front matter between "---" lines at the top' }] }
+  }
+  const issues: InputIssue[] = []
+  const located = locateYaml(fm[1]!, 2)
+  for (const e of located.errors) issues.push({ file, line: e.line, field: '(front matter)', message: e.message })
+  const front = located.doc.toJS() as unknown
+  if (!issues.length && (typeof front !== 'object' || front === null || Array.isArray(front))) {
+    issues.push({ file, line: 2, field: '(front matter)', message: 'front matter must be a map of keys to values' })
+  }
+  for (const key of ['intro', 'sections']) {
+    if (front && typeof front === 'object' && key in front) {
+      issues.push({ file, line: located.lineOf([key]), field: key, message: `belongs in the Markdown body, not the front matter` })
+    }
+  }
+
+  const matchAspect = compileAspectMatcher(rubric)
+  const bodyLines = text.slice(fm[0].length).replace(/\r\n?/g, '\n').split('\n')
+  const bodyFirstLine = fm[0].split('\n').length - (fm[0].endsWith('\n') ? 1 : 0) + 1
+  const intro: string[] = []
+  const sections: SectionDraft[] = []
+  let fence: string | null = null
+  bodyLines.forEach((line, k) => {
+    const f = FENCE.exec(line)
+    if (f) fence = fence === null ? f[1]![0]! : fence === f[1]![0] ? null : fence
+    const h = fence === null ? /^##[ \t]+(.+?)[ \t]*#*[ \t]*$/.exec(line) : null
+    if (h) sections.push(readHeading(h[1]!, bodyFirstLine + k, matchAspect, issues, file))
+    else (sections.at(-1)?.body ?? intro).push(line)
+  })
+  if (issues.length) return { ok: false, issues }
+
+  const parsed = ReviewDocument.safeParse({
+    ...(front as object),
+    intro: intro.join('\n'),
+    sections: sections.map(({ body, line: _line, ...s }) => ({ ...s, body: body.join('\n') })),
+  })
+  if (!parsed.success) {
+    const lineOf = (path: readonly PropertyKey[]) =>
+      path[0] === 'sections' ? sections[Number(path[1])]?.line ?? bodyFirstLine : path[0] === 'intro' ? bodyFirstLine : located.lineOf(path)
+    return { ok: false, issues: zodIssues(parsed.error.issues, lineOf, file) }
+  }
+  return { ok: true, value: parsed.data }
+}

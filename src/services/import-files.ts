@@ -1,0 +1,200 @@
+import { copyFile, readdir, readFile, stat } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { basename, dirname, extname, join, relative, resolve } from 'node:path'
+import { InvalidInputError, type InputIssue } from '../domain/errors.ts'
+import type { PosterImage } from '../domain/records.ts'
+import type { ReviewDocument } from '../domain/review.ts'
+import type { SiteSettings } from '../domain/settings.ts'
+import { reviewSlugBase, uniqueSlug } from '../domain/slug.ts'
+import { readJsonReviews } from '../formats/json.ts'
+import { readMarkdownReview } from '../formats/markdown.ts'
+import { readPastedText } from '../formats/pasted-text.ts'
+import type { ReadResult } from '../formats/result.ts'
+import { findIdentityBySlug, saveReview } from '../store/reviews.ts'
+import { bumpContentVersion, getSiteSettings } from '../store/settings.ts'
+import type { Tx } from '../store/db.ts'
+import { describeImage, writeFileAtomic } from '../media/posters.ts'
+import { renderReview } from './render-review.ts'
+import type { Site } from './site.ts'
+
+const READERS = ['.txt', '.md', '.markdown', '.json'] as const
+
+/** A document read from a file, with where it came from. */
+export type SourcedDocument = { doc: ReviewDocument; file: string; line: number; mediaRoot: string | null; posterFile?: Buffer }
+
+export type ImportOptions = {
+  dryRun?: boolean
+  /** Called after each file is read: for progress bars. */
+  onProgress?: (done: number, total: number, file: string) => void
+  now?: Date
+}
+
+export type ImportResult = {
+  files: number
+  created: string[]
+  updated: string[]
+  warnings: string[]
+  dryRun: boolean
+}
+
+/** Lists the review files under the given paths (folders are walked, sorted); missing paths are issues. */
+export async function collectFiles(paths: readonly string[]): Promise<{ files: string[]; issues: InputIssue[] }> {
+  const files: string[] = []
+  const issues: InputIssue[] = []
+  async function walk(dir: string): Promise<void> {
+    const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))
+    for (const e of entries) {
+      if (e.name.startsWith('.')) continue
+      const p = join(dir, e.name)
+      if (e.isDirectory()) await walk(p)
+      else if (READERS.includes(extname(e.name).toLowerCase() as (typeof READERS)[number])) files.push(p)
+    }
+  }
+  for (const p of paths) {
+    const info = await stat(p).catch(() => null)
+    if (!info) issues.push({ file: p, line: 1, field: '(file)', message: 'no such file or folder' })
+    else if (info.isDirectory()) await walk(p)
+    else if (READERS.includes(extname(p).toLowerCase() as (typeof READERS)[number])) files.push(p)
+    else issues.push({ file: p, line: 1, field: '(file)', message: `unsupported file type "${extname(p) || basename(p)}" (use .txt, .md or .json)` })
+  }
+  return { files, issues }
+}
+
+/** Reads one file with the reader its extension and content call for. */
+export function readReviewFile(file: string, text: string, settings: SiteSettings): ReadResult<ReviewDocument[]> {
+  const ext = extname(file).toLowerCase()
+  const looksLikeMarkdown = /^\ufeff?---\r?\n/.test(text)
+  if (ext === '.json') return readJsonReviews(text, file)
+  const one = ext === '.md' || ext === '.markdown' || looksLikeMarkdown
+    ? readMarkdownReview(text, settings.rubric, file)
+    : readPastedText(text, settings, file)
+  return one.ok ? { ok: true, value: [one.value] } : one
+}
+
+/** Reads every file, collecting documents and every problem in every file. */
+export async function readFiles(paths: readonly string[], settings: SiteSettings, onProgress?: ImportOptions['onProgress']) {
+  const { files, issues } = await collectFiles(paths)
+  const docs: SourcedDocument[] = []
+  for (const [i, file] of files.entries()) {
+    const text = await readFile(file, 'utf8')
+    const result = readReviewFile(file, text, settings)
+    if (result.ok) for (const doc of result.value) docs.push({ doc, file, line: 1, mediaRoot: dirname(resolve(file)) })
+    else issues.push(...result.issues)
+    onProgress?.(i + 1, files.length, file)
+  }
+  return { files, docs, issues }
+}
+
+const ROLLBACK = Symbol('dry run')
+
+/**
+ * Imports review files all or nothing: every file is read and checked first; any problem throws
+ * `InvalidInputError` with all of them and nothing is written. A review already on the site is
+ * updated in place: found by its slug, or for files without one by title, season and year.
+ */
+export async function importFiles(site: Site, paths: readonly string[], options: ImportOptions = {}): Promise<ImportResult> {
+  const settings = await getSiteSettings(site.db)
+  const { files, docs, issues } = await readFiles(paths, settings, options.onProgress)
+  if (issues.length) throw new InvalidInputError(issues)
+  return saveDocuments(site, docs, { ...options, files: files.length })
+}
+
+/** Saves already-read documents in one transaction (see `importFiles`). */
+export async function saveDocuments(
+  site: Site,
+  docs: readonly SourcedDocument[],
+  options: ImportOptions & { files: number; posterImages?: Map<SourcedDocument, PosterImage> },
+): Promise<ImportResult> {
+  const result: ImportResult = { files: options.files, created: [], updated: [], warnings: [], dryRun: !!options.dryRun }
+  const now = (options.now ?? new Date()).toISOString()
+  const media: { from: string | Buffer; to: string }[] = []
+  try {
+    await site.db.transaction().execute(async (trx) => {
+      const claimed = new Map<string, SourcedDocument>()
+      const problems: InputIssue[] = []
+      for (const item of docs) {
+        const { slug, existingId } = await resolveSlug(trx, item.doc)
+        const earlier = claimed.get(slug)
+        if (earlier) {
+          problems.push({
+            file: item.file, line: item.line, field: item.doc.slug ? 'slug' : 'title',
+            message: `the same review as in ${earlier.file} ("${item.doc.title}"${item.doc.season ? `, season ${item.doc.season}` : ''})`,
+          })
+          continue
+        }
+        claimed.set(slug, item)
+        const posterImage = options.posterImages?.get(item) ?? (await findPosterMedia(site, item, media, result.warnings))
+        await saveReview(trx, renderReview({ ...item.doc, slug }, posterImage), existingId, now)
+        ;(existingId === null ? result.created : result.updated).push(slug)
+      }
+      if (problems.length) throw new InvalidInputError(problems)
+      await bumpContentVersion(trx)
+      if (options.dryRun) throw ROLLBACK
+    })
+  } catch (err) {
+    if (err !== ROLLBACK) throw err
+    return result
+  }
+  // Media is copied once the rows are committed; a failed import leaves no new files behind.
+  for (const m of media) {
+    if (typeof m.from === 'string') await copyFile(m.from, m.to)
+    else await writeFileAtomic(m.to, m.from)
+  }
+  return result
+}
+
+/** Finds the slug a document gets, and the review it updates if it is already on the site. */
+async function resolveSlug(trx: Tx, doc: ReviewDocument): Promise<{ slug: string; existingId: number | null }> {
+  if (doc.slug) {
+    const found = await findIdentityBySlug(trx, doc.slug)
+    return { slug: doc.slug, existingId: found?.id ?? null }
+  }
+  // Walk the candidates `uniqueSlug` offers; stop at this same review or at a free slug. Reviews saved
+  // earlier in this import are visible here too, so a duplicate in one batch resolves to the same slug.
+  const base = reviewSlugBase(doc.title, doc.season)
+  const tried = new Set<string>()
+  for (;;) {
+    const slug = uniqueSlug(base, (s) => tried.has(s), doc.year)
+    tried.add(slug)
+    const found = await findIdentityBySlug(trx, slug)
+    if (!found) return { slug, existingId: null }
+    if (found.title.toLowerCase() === doc.title.toLowerCase() && found.season === doc.season && found.year === doc.year) {
+      return { slug, existingId: found.id }
+    }
+  }
+}
+
+/** Locates a poster referenced as `/media/…` next to an imported file or already in the site's media. */
+async function findPosterMedia(
+  site: Site,
+  item: SourcedDocument,
+  media: { from: string | Buffer; to: string }[],
+  warnings: string[],
+): Promise<PosterImage | null> {
+  const src = item.doc.poster?.src
+  if (!src || !src.startsWith('/media/')) return null
+  const target = join(site.mediaDir, src.slice('/media/'.length))
+  if (!target.startsWith(site.mediaDir)) return null
+  const beside = item.mediaRoot ? join(item.mediaRoot, src) : null
+  const from = beside && existsSync(beside) ? beside : existsSync(target) ? target : null
+  if (!from) {
+    warnings.push(`${item.file}: poster ${src} was not found beside the file; the review is imported without its image file`)
+    return null
+  }
+  if (from !== target) {
+    media.push({ from, to: target })
+    // Copy every variant that sits beside the poster too.
+    const dir = dirname(from)
+    const stem = basename(from).replace(/\.w\d+\.\w+$/, '')
+    for (const name of await readdir(dir)) {
+      if (name !== basename(from) && name.startsWith(`${stem}.w`)) media.push({ from: join(dir, name), to: join(dirname(target), name) })
+    }
+  }
+  return describeImage(from)
+}
+
+/** Relative display name of a file for messages. */
+export function displayPath(file: string): string {
+  const rel = relative(process.cwd(), file)
+  return rel.startsWith('..') ? file : rel
+}

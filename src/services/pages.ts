@@ -1,0 +1,24 @@
+import { NotFoundError } from '../domain/errors.ts'
+import type { Page, ReviewRecord, ReviewSummary } from '../domain/records.ts'
+import type { SiteSettings } from '../domain/settings.ts'
+import { findReviewBySlug, listPublishedReviews } from '../store/reviews.ts'
+import { getSiteSettings } from '../store/settings.ts'
+import type { Site } from './site.ts'
+
+export type HomePageData = { settings: SiteSettings; list: Page<ReviewSummary> }
+export type ReviewPageData = { settings: SiteSettings; record: ReviewRecord }
+
+/** Data for the home page: published reviews, newest first; pages past the last are not found. */
+export async function loadHomePage(site: Site, page: number): Promise<HomePageData> {
+  const settings = await getSiteSettings(site.db)
+  const list = await listPublishedReviews(site.db, page, settings.perPage)
+  if (page > list.pageCount) throw new NotFoundError('page', String(page))
+  return { settings, list }
+}
+
+/** Data for one review page; drafts and unpublished reviews are not found by readers. */
+export async function loadReviewPage(site: Site, slug: string): Promise<ReviewPageData> {
+  const [settings, record] = await Promise.all([getSiteSettings(site.db), findReviewBySlug(site.db, slug)])
+  if (!record || record.doc.status !== 'published') throw new NotFoundError('review', slug)
+  return { settings, record }
+}

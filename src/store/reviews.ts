@@ -1,0 +1,258 @@
+import { countryByCode, findCountry } from '../domain/countries.ts'
+import type { Page, RenderedReview, ReviewRecord, ReviewSummary } from '../domain/records.ts'
+import type { ReviewDocument, ReviewStatus } from '../domain/review.ts'
+import { slugify } from '../domain/slug.ts'
+import type { Conn, Tx } from './db.ts'
+import type { ReviewRow } from './schema.ts'
+
+const bool = (n: number | null) => (n === null ? null : n === 1)
+const int = (b: boolean | null) => (b === null ? null : b ? 1 : 0)
+
+/** What identifies "the same review" when a file without a slug is imported again. */
+export type ReviewIdentity = { id: number; slug: string; title: string; season: number | null; year: number | null; revision: number }
+
+/** Finds the review using a slug, if any. */
+export async function findIdentityBySlug(db: Conn, slug: string): Promise<ReviewIdentity | undefined> {
+  return db
+    .selectFrom('reviews')
+    .select(['id', 'slug', 'title', 'season', 'year', 'revision'])
+    .where('slug', '=', slug)
+    .executeTakeFirst()
+}
+
+function toRow(r: RenderedReview, now: string) {
+  const d = r.doc
+  return {
+    slug: d.slug,
+    title: d.title,
+    native_title: d.nativeTitle,
+    romanized_title: d.romanizedTitle,
+    year: d.year,
+    origin_code: d.origin ? (findCountry(d.origin)?.code ?? null) : null,
+    season: d.season,
+    episodes: d.episodes,
+    platform: d.platform,
+    platform_slug: d.platform ? slugify(d.platform) : null,
+    first_watch: int(d.firstWatch),
+    reviewed_on: d.reviewedOn,
+    meter_value: d.meter?.value ?? null,
+    meter_max: d.meter?.max ?? null,
+    hook: d.hook,
+    headline: d.headline,
+    intro_md: d.intro,
+    intro_html: r.introHtml,
+    poster_src: d.poster?.src ?? null,
+    poster_credit: d.poster?.credit ?? null,
+    poster_alt: d.poster?.alt ?? null,
+    poster_width: r.posterImage?.width ?? null,
+    poster_height: r.posterImage?.height ?? null,
+    poster_color: r.posterImage?.color ?? null,
+    status: d.status,
+    author: d.author,
+    published_at: d.publishedAt,
+    sort_date: d.reviewedOn ?? d.publishedAt?.slice(0, 10) ?? now.slice(0, 10),
+    render_version: r.renderVersion,
+    updated_at: now,
+  }
+}
+
+/**
+ * Inserts a review, or replaces the one with `existingId`, with all its sections, links, tags,
+ * people and songs. Runs inside the caller's transaction.
+ */
+export async function saveReview(trx: Tx, r: RenderedReview, existingId: number | null, now: string): Promise<number> {
+  const row = toRow(r, now)
+  let id: number
+  if (existingId === null) {
+    const inserted = await trx
+      .insertInto('reviews')
+      .values({ ...row, revision: 1, created_at: now })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    id = inserted.id
+  } else {
+    id = existingId
+    await trx
+      .updateTable('reviews')
+      .set((eb) => ({ ...row, revision: eb('revision', '+', 1) }))
+      .where('id', '=', id)
+      .execute()
+    for (const table of ['sections', 'links', 'review_tags', 'review_people', 'songs'] as const) {
+      await trx.deleteFrom(table).where('review_id', '=', id).execute()
+    }
+  }
+  const d = r.doc
+  if (d.sections.length) {
+    await trx
+      .insertInto('sections')
+      .values(
+        d.sections.map((s, position) => ({
+          review_id: id, position, aspect: s.aspect, verdict: s.verdict, body_md: s.body,
+          body_html: r.sectionHtml[position] ?? '', score: s.score, score_max: s.scoreMax, spoiler: s.spoiler ? 1 : 0,
+        })),
+      )
+      .execute()
+  }
+  if (d.links.length) {
+    await trx
+      .insertInto('links')
+      .values(d.links.map((l, position) => ({ review_id: id, position, site: l.site, label: l.label, url: l.url })))
+      .execute()
+  }
+  if (d.songs.length) {
+    await trx.insertInto('songs').values(d.songs.map((title, position) => ({ review_id: id, position, title }))).execute()
+  }
+  for (const [position, name] of d.tags.entries()) {
+    const tagId = await upsertNamed(trx, 'tags', name)
+    await trx.insertInto('review_tags').values({ review_id: id, tag_id: tagId, position }).onConflict((oc) => oc.doNothing()).execute()
+  }
+  for (const [position, p] of d.people.entries()) {
+    const personId = await upsertNamed(trx, 'people', p.name)
+    await trx.insertInto('review_people').values({ review_id: id, person_id: personId, position, role: p.role }).execute()
+  }
+  return id
+}
+
+/** Finds a tag or person by slug, creating it with this name when new. */
+async function upsertNamed(trx: Tx, table: 'tags' | 'people', name: string): Promise<number> {
+  const slug = slugify(name) || 'unnamed'
+  const found = await trx.selectFrom(table).select('id').where('slug', '=', slug).executeTakeFirst()
+  if (found) return found.id
+  const inserted = await trx.insertInto(table).values({ slug, name }).returning('id').executeTakeFirstOrThrow()
+  return inserted.id
+}
+
+function toSummary(r: Pick<ReviewRow, 'slug' | 'title' | 'native_title' | 'year' | 'origin_code' | 'season' | 'platform' | 'first_watch' | 'reviewed_on' | 'meter_value' | 'meter_max' | 'hook' | 'headline' | 'poster_src' | 'poster_alt' | 'poster_width' | 'poster_height' | 'poster_color'>): ReviewSummary {
+  return {
+    slug: r.slug,
+    title: r.title,
+    nativeTitle: r.native_title,
+    year: r.year,
+    origin: r.origin_code ? (countryByCode(r.origin_code)?.name ?? null) : null,
+    originCode: r.origin_code,
+    season: r.season,
+    platform: r.platform,
+    firstWatch: bool(r.first_watch),
+    reviewedOn: r.reviewed_on,
+    meter: r.meter_value === null || r.meter_max === null ? null : { value: r.meter_value, max: r.meter_max },
+    hook: r.hook,
+    headline: r.headline,
+    poster: r.poster_src
+      ? {
+          src: r.poster_src,
+          alt: r.poster_alt,
+          image: r.poster_width && r.poster_height ? { width: r.poster_width, height: r.poster_height, color: r.poster_color } : null,
+        }
+      : null,
+  }
+}
+
+const SUMMARY_COLUMNS = [
+  'slug', 'title', 'native_title', 'year', 'origin_code', 'season', 'platform', 'first_watch', 'reviewed_on',
+  'meter_value', 'meter_max', 'hook', 'headline', 'poster_src', 'poster_alt', 'poster_width', 'poster_height', 'poster_color',
+] as const
+
+/** Published reviews, newest first, one page at a time. */
+export async function listPublishedReviews(db: Conn, page: number, perPage: number): Promise<Page<ReviewSummary>> {
+  const { total } = await db
+    .selectFrom('reviews')
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .where('status', '=', 'published')
+    .executeTakeFirstOrThrow()
+  const rows = await db
+    .selectFrom('reviews')
+    .select(SUMMARY_COLUMNS)
+    .where('status', '=', 'published')
+    .orderBy('sort_date', 'desc')
+    .orderBy('id', 'desc')
+    .limit(perPage)
+    .offset((page - 1) * perPage)
+    .execute()
+  const count = Number(total)
+  return { items: rows.map(toSummary), total: count, page, perPage, pageCount: Math.max(1, Math.ceil(count / perPage)) }
+}
+
+/** Loads one review with everything it holds. */
+export async function findReviewBySlug(db: Conn, slug: string): Promise<ReviewRecord | undefined> {
+  const row = await db.selectFrom('reviews').selectAll().where('slug', '=', slug).executeTakeFirst()
+  return row ? loadRecord(db, row) : undefined
+}
+
+/** Every review (drafts included), oldest first: what exports walk through. */
+export async function listAllReviewRecords(db: Conn): Promise<ReviewRecord[]> {
+  const rows = await db.selectFrom('reviews').selectAll().orderBy('sort_date', 'asc').orderBy('id', 'asc').execute()
+  const out: ReviewRecord[] = []
+  for (const row of rows) out.push(await loadRecord(db, row))
+  return out
+}
+
+/** Slugs of every review with a given status (the page list of a site). */
+export async function listSlugs(db: Conn, status: ReviewStatus = 'published'): Promise<string[]> {
+  const rows = await db.selectFrom('reviews').select('slug').where('status', '=', status).orderBy('id').execute()
+  return rows.map((r) => r.slug)
+}
+
+async function loadRecord(db: Conn, row: ReviewRow): Promise<ReviewRecord> {
+  const [sections, links, tags, people, songs] = await Promise.all([
+    db.selectFrom('sections').selectAll().where('review_id', '=', row.id).orderBy('position').execute(),
+    db.selectFrom('links').selectAll().where('review_id', '=', row.id).orderBy('position').execute(),
+    db
+      .selectFrom('review_tags')
+      .innerJoin('tags', 'tags.id', 'review_tags.tag_id')
+      .select('tags.name')
+      .where('review_tags.review_id', '=', row.id)
+      .orderBy('review_tags.position')
+      .execute(),
+    db
+      .selectFrom('review_people')
+      .innerJoin('people', 'people.id', 'review_people.person_id')
+      .select(['people.name', 'review_people.role'])
+      .where('review_people.review_id', '=', row.id)
+      .orderBy('review_people.position')
+      .execute(),
+    db.selectFrom('songs').select('title').where('review_id', '=', row.id).orderBy('position').execute(),
+  ])
+  const doc: ReviewDocument & { slug: string } = {
+    slug: row.slug,
+    title: row.title,
+    nativeTitle: row.native_title,
+    romanizedTitle: row.romanized_title,
+    year: row.year,
+    origin: row.origin_code ? (countryByCode(row.origin_code)?.name ?? null) : null,
+    season: row.season,
+    episodes: row.episodes,
+    platform: row.platform,
+    firstWatch: bool(row.first_watch),
+    reviewedOn: row.reviewed_on,
+    links: links.map((l) => ({ site: l.site, label: l.label, url: l.url })),
+    meter: row.meter_value === null || row.meter_max === null ? null : { value: row.meter_value, max: row.meter_max },
+    hook: row.hook,
+    headline: row.headline,
+    intro: row.intro_md,
+    sections: sections.map((s) => ({
+      aspect: s.aspect, verdict: s.verdict, body: s.body_md, score: s.score, scoreMax: s.score_max, spoiler: s.spoiler === 1,
+    })),
+    poster:
+      row.poster_src === null && row.poster_credit === null && row.poster_alt === null
+        ? null
+        : { src: row.poster_src, credit: row.poster_credit, alt: row.poster_alt },
+    tags: tags.map((t) => t.name),
+    people: people.map((p) => ({ name: p.name, role: p.role })),
+    songs: songs.map((s) => s.title),
+    status: row.status as ReviewStatus,
+    author: row.author,
+    publishedAt: row.published_at,
+  }
+  return {
+    id: row.id,
+    revision: row.revision,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    doc,
+    originCode: row.origin_code,
+    introHtml: row.intro_html,
+    sectionHtml: sections.map((s) => s.body_html),
+    posterImage:
+      row.poster_width && row.poster_height ? { width: row.poster_width, height: row.poster_height, color: row.poster_color } : null,
+  }
+}

@@ -1,0 +1,113 @@
+import type { Generated, Insertable, Selectable } from 'kysely'
+
+/** One typed view of every table; columns are snake_case, the store maps rows to camelCase. */
+export interface DB {
+  reviews: ReviewsTable
+  sections: SectionsTable
+  links: LinksTable
+  tags: TagsTable
+  review_tags: ReviewTagsTable
+  people: PeopleTable
+  review_people: ReviewPeopleTable
+  songs: SongsTable
+  settings: SettingsTable
+}
+
+export interface ReviewsTable {
+  id: Generated<number>
+  slug: string
+  title: string
+  native_title: string | null
+  romanized_title: string | null
+  year: number | null
+  origin_code: string | null
+  season: number | null
+  episodes: number | null
+  platform: string | null
+  platform_slug: string | null
+  /** 1 first watch, 0 rewatch, null unknown (integers keep SQLite and PostgreSQL alike). */
+  first_watch: number | null
+  reviewed_on: string | null
+  meter_value: number | null
+  meter_max: number | null
+  hook: string | null
+  headline: string | null
+  intro_md: string
+  intro_html: string
+  poster_src: string | null
+  poster_credit: string | null
+  poster_alt: string | null
+  poster_width: number | null
+  poster_height: number | null
+  poster_color: string | null
+  status: string
+  author: string | null
+  published_at: string | null
+  /** Sort key for lists: the review date, else the publication date. */
+  sort_date: string
+  revision: number
+  render_version: number
+  created_at: string
+  updated_at: string
+}
+
+export interface SectionsTable {
+  id: Generated<number>
+  review_id: number
+  position: number
+  aspect: string
+  verdict: string
+  body_md: string
+  body_html: string
+  score: number | null
+  score_max: number | null
+  spoiler: number
+}
+
+export interface LinksTable {
+  review_id: number
+  position: number
+  site: string
+  label: string
+  url: string | null
+}
+
+export interface TagsTable {
+  id: Generated<number>
+  slug: string
+  name: string
+}
+
+export interface ReviewTagsTable {
+  review_id: number
+  tag_id: number
+  position: number
+}
+
+export interface PeopleTable {
+  id: Generated<number>
+  slug: string
+  name: string
+}
+
+export interface ReviewPeopleTable {
+  review_id: number
+  person_id: number
+  position: number
+  role: string | null
+}
+
+export interface SongsTable {
+  review_id: number
+  position: number
+  title: string
+}
+
+export interface SettingsTable {
+  key: string
+  value: string
+}
+
+export type ReviewRow = Selectable<ReviewsTable>
+export type NewReviewRow = Insertable<ReviewsTable>
+export type SectionRow = Selectable<SectionsTable>

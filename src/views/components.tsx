@@ -1,0 +1,65 @@
+import type { FC } from 'hono/jsx'
+import { posterKey, posterVariantPath, POSTER_WIDTHS } from '../domain/media-paths.ts'
+import { meterGoodness, meterText } from '../domain/meter.ts'
+import type { PosterImage } from '../domain/records.ts'
+import type { MeterSettings } from '../domain/settings.ts'
+
+/** The signature rating as repeated symbols, with its value as accessible text. */
+export const Meter: FC<{ value: number; max: number; meter: MeterSettings; size?: 'small' | 'large' }> = ({ value, max, meter, size }) => {
+  const label = meterText(value, max, meter)
+  const good = meterGoodness(value, max, meter.direction)
+  const mood = good >= 0.7 ? 'good' : good >= 0.4 ? 'mixed' : 'bad'
+  return (
+    <span class={`meter meter-${size ?? 'small'} meter-${mood}`} role="img" aria-label={label} title={`${meter.name}: ${label}`}>
+      <span class="meter-on" aria-hidden="true">{meter.symbol.repeat(value)}</span>
+      <span class="meter-off" aria-hidden="true">{meter.symbol.repeat(Math.max(0, max - value))}</span>
+    </span>
+  )
+}
+
+/** A poster with its AVIF, WebP and JPEG variants, fixed size and placeholder colour. */
+export const Poster: FC<{ src: string; alt: string; image: PosterImage | null; sizes: string; eager?: boolean }> = (p) => {
+  const key = posterKey(p.src)
+  const srcset = (format: 'avif' | 'webp' | 'jpg') =>
+    key ? POSTER_WIDTHS.map((w) => `${posterVariantPath(key, w, format)} ${w}w`).join(', ') : undefined
+  const style = p.image?.color ? `background-color:${p.image.color}` : undefined
+  return (
+    <picture class="poster">
+      {key && <source type="image/avif" srcset={srcset('avif')} sizes={p.sizes} />}
+      {key && <source type="image/webp" srcset={srcset('webp')} sizes={p.sizes} />}
+      <img
+        src={p.src}
+        srcset={srcset('jpg')}
+        sizes={key ? p.sizes : undefined}
+        alt={p.alt}
+        width={p.image?.width ?? 600}
+        height={p.image?.height ?? 900}
+        loading={p.eager ? 'eager' : 'lazy'}
+        decoding="async"
+        style={style}
+      />
+    </picture>
+  )
+}
+
+/** Previous / numbered / next links; page 1 is the bare path. */
+export const Pagination: FC<{ page: number; pageCount: number; href: (page: number) => string }> = ({ page, pageCount, href }) => {
+  if (pageCount <= 1) return null
+  const pages = Array.from({ length: pageCount }, (_, i) => i + 1).filter(
+    (n) => n === 1 || n === pageCount || Math.abs(n - page) <= 2,
+  )
+  return (
+    <nav class="pagination" aria-label="Pagination">
+      {page > 1 ? <a class="page-step" href={href(page - 1)} rel="prev">← Newer</a> : <span class="page-step" aria-hidden="true" />}
+      <ol>
+        {pages.map((n, i) => (
+          <>
+            {i > 0 && n - pages[i - 1]! > 1 && <li class="gap" aria-hidden="true">…</li>}
+            <li>{n === page ? <span aria-current="page">{n}</span> : <a href={href(n)}>{n}</a>}</li>
+          </>
+        ))}
+      </ol>
+      {page < pageCount ? <a class="page-step" href={href(page + 1)} rel="next">Older →</a> : <span class="page-step" aria-hidden="true" />}
+    </nav>
+  )
+}

@@ -1,0 +1,13 @@
+import type { ReviewSummary } from '../domain/records.ts'
+
+const LONG_DATE = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })
+
+/** `2024-03-17` → `17 March 2024`. */
+export function formatDate(iso: string): string {
+  return LONG_DATE.format(new Date(`${iso}T00:00:00Z`))
+}
+
+/** The short facts line of a card: `South Korea · 2024 · Netflix`. */
+export function factsLine(r: Pick<ReviewSummary, 'origin' | 'year' | 'platform'>): string {
+  return [r.origin, r.year, r.platform].filter(Boolean).join(' · ')
+}

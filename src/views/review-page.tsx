@@ -1,0 +1,170 @@
+import type { FC } from 'hono/jsx'
+import { raw } from 'hono/html'
+import type { ReviewRecord } from '../domain/records.ts'
+import type { Section } from '../domain/review.ts'
+import { slugify } from '../domain/slug.ts'
+import { Meter, Poster } from './components.tsx'
+import { formatDate } from './format.ts'
+import { Layout, type Chrome } from './layout.tsx'
+
+const SectionView: FC<{ section: Section; html: string; index: number }> = ({ section: s, html, index }) => {
+  const id = slugify(s.aspect) || `section-${index + 1}`
+  const body = <div class="prose">{raw(html)}</div>
+  return (
+    <section class="aspect" id={id} aria-labelledby={`${id}-h`}>
+      <h2 id={`${id}-h`}>
+        <span class="aspect-name">{s.aspect}</span>
+        {s.verdict && (
+          <>
+            <span class="visually-hidden"> – </span>
+            <span class="verdict">{s.verdict}</span>
+          </>
+        )}
+      </h2>
+      {s.score !== null && (
+        <p class="score">
+          <span class="visually-hidden">Score: </span>
+          {s.score}
+          {s.scoreMax !== null && <span class="score-max">/{s.scoreMax}</span>}
+        </p>
+      )}
+      {s.spoiler ? (
+        <details class="spoiler">
+          <summary>Spoilers ahead: show this section</summary>
+          {body}
+        </details>
+      ) : (
+        body
+      )}
+    </section>
+  )
+}
+
+/** One review: poster and credit, hook, headline, facts, meter, intro, rubric sections, tags. */
+export const ReviewPage: FC<{ chrome: Chrome; record: ReviewRecord }> = ({ chrome, record }) => {
+  const { settings } = chrome
+  const d = record.doc
+  const meter = settings.meter
+  const title = d.headline ? `${d.title} – ${d.headline}` : d.title
+  const cast = d.people.filter((p) => !p.role || p.role === 'cast')
+  const crew = d.people.filter((p) => p.role && p.role !== 'cast')
+  const facts: [string, unknown][] = [
+    ['Year', d.year],
+    ['Origin', d.origin],
+    ['Season', d.season],
+    ['Episodes', d.episodes],
+    ['Platform', d.platform],
+    ['Watch', d.firstWatch === null ? null : d.firstWatch ? 'First watch' : 'Rewatch'],
+    ['Reviewed', d.reviewedOn ? <time datetime={d.reviewedOn}>{formatDate(d.reviewedOn)}</time> : null],
+  ]
+  return (
+    <Layout chrome={chrome} title={`${title} · ${settings.name}`} description={d.hook ?? d.headline ?? settings.description} canonicalPath={`/reviews/${d.slug}`}>
+      <article class="review">
+        <div class="wrap review-grid">
+          <header class="review-head">
+            <p class="kicker">
+              Review{d.origin && ` · ${d.origin}`}
+              {d.year && ` · ${d.year}`}
+              {d.season ? ` · Season ${d.season}` : ''}
+            </p>
+            {d.hook && <p class="hook">{d.hook}</p>}
+            <h1>
+              <span class="title">{d.title}</span>
+              {d.headline && (
+                <>
+                  <span class="visually-hidden"> – </span>
+                  <span class="headline">{d.headline}</span>
+                </>
+              )}
+            </h1>
+            {(d.nativeTitle || d.romanizedTitle) && (
+              <p class="alt-titles">
+                {d.nativeTitle && <span lang="und">{d.nativeTitle}</span>}
+                {d.nativeTitle && d.romanizedTitle && ' · '}
+                {d.romanizedTitle && <span>{d.romanizedTitle}</span>}
+              </p>
+            )}
+          </header>
+
+          <aside class="review-aside" aria-label="About the show">
+            {d.poster?.src && (
+              <figure class="poster-figure">
+                <Poster src={d.poster.src} alt={d.poster.alt ?? `Poster for ${d.title}`} image={record.posterImage} sizes="(min-width: 60rem) 20rem, 90vw" eager />
+                {d.poster.credit && <figcaption>{d.poster.credit}</figcaption>}
+              </figure>
+            )}
+            {!d.poster?.src && d.poster?.credit && <p class="credit-only">Poster: {d.poster.credit}</p>}
+            <div class="facts">
+              {d.meter && (
+                <div class="meter-box">
+                  <p class="meter-name">{meter.name}</p>
+                  <Meter value={d.meter.value} max={d.meter.max} meter={meter} size="large" />
+                  <p class="meter-caption" aria-hidden="true">
+                    {d.meter.value} of {d.meter.max} · {meter.direction === 'lower-is-better' ? 'lower is better' : 'higher is better'}
+                  </p>
+                </div>
+              )}
+              <dl>
+                {facts
+                  .filter(([, v]) => v !== null && v !== undefined && v !== '')
+                  .map(([k, v]) => (
+                    <div class="fact">
+                      <dt>{k}</dt>
+                      <dd>{v}</dd>
+                    </div>
+                  ))}
+                {d.links.length > 0 && (
+                  <div class="fact">
+                    <dt>Links</dt>
+                    <dd>
+                      <ul class="links">
+                        {d.links.map((l) => (
+                          <li>
+                            {l.url ? (
+                              <a href={l.url} rel="noopener nofollow">{l.site}</a>
+                            ) : (
+                              <span title={l.label}>{l.site}</span>
+                            )}
+                          </li>
+                        ))}
+                      </ul>
+                    </dd>
+                  </div>
+                )}
+              </dl>
+            </div>
+          </aside>
+
+          <div class="review-body">
+            {record.introHtml && <div class="prose intro">{raw(record.introHtml)}</div>}
+            {d.sections.map((s, i) => (
+              <SectionView section={s} html={record.sectionHtml[i] ?? ''} index={i} />
+            ))}
+            {(d.tags.length > 0 || d.people.length > 0 || d.songs.length > 0) && (
+              <footer class="review-foot">
+                {cast.length > 0 && (
+                  <p><span class="foot-label">Cast</span> {cast.map((p) => p.name).join(', ')}</p>
+                )}
+                {crew.length > 0 && (
+                  <p><span class="foot-label">Crew</span> {crew.map((p) => `${p.name} (${p.role})`).join(', ')}</p>
+                )}
+                {d.songs.length > 0 && (
+                  <p><span class="foot-label">Songs</span> {d.songs.join(' · ')}</p>
+                )}
+                {d.tags.length > 0 && (
+                  <ul class="tags" aria-label="Tags">
+                    {d.tags.map((t) => <li>#{t}</li>)}
+                  </ul>
+                )}
+              </footer>
+            )}
+            <p class="byline">
+              {d.author ?? settings.author}
+              {d.reviewedOn && <> · reviewed <time datetime={d.reviewedOn}>{formatDate(d.reviewedOn)}</time></>}
+            </p>
+          </div>
+        </div>
+      </article>
+    </Layout>
+  )
+}

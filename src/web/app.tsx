@@ -1,0 +1,114 @@
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { extname, join, normalize } from 'node:path'
+import { Hono, type Context } from 'hono'
+import { secureHeaders } from 'hono/secure-headers'
+import { DramalogError, NotFoundError } from '../domain/errors.ts'
+import { loadHomePage, loadReviewPage } from '../services/pages.ts'
+import type { Site } from '../services/site.ts'
+import { getContentVersion, getSiteSettings } from '../store/settings.ts'
+import { HomePage } from '../views/home-page.tsx'
+import type { Chrome } from '../views/layout.tsx'
+import { NotFoundPage } from '../views/not-found-page.tsx'
+import { renderDocument } from '../views/render.ts'
+import { ReviewPage } from '../views/review-page.tsx'
+import { PageCache } from './page-cache.ts'
+
+const CSS = readFileSync(new URL('../views/assets/site.css', import.meta.url), 'utf8')
+const CSS_VERSION = createHash('sha1').update(CSS).digest('hex').slice(0, 10)
+export const CSS_HREF = `/assets/site.css?v=${CSS_VERSION}`
+
+const MEDIA_TYPES: Record<string, string> = {
+  '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp', '.avif': 'image/avif', '.gif': 'image/gif',
+}
+
+const STATUS: Record<DramalogError['code'], 400 | 403 | 404 | 409 | 422 | 500> = {
+  not_found: 404, conflict: 409, forbidden: 403, invalid_input: 422, internal: 500,
+}
+
+/** Builds the web application for a site. Routes stay thin: parse, call a service, render a view. */
+export function createApp(site: Site): Hono {
+  const app = new Hono()
+  const cache = new PageCache()
+
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        styleSrc: ["'self'"],
+        // Poster placeholders set their background colour in a style attribute.
+        styleSrcAttr: ["'unsafe-inline'"],
+        scriptSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+      referrerPolicy: 'strict-origin-when-cross-origin',
+    }),
+  )
+
+  const chrome = async (): Promise<Chrome> => ({ settings: await getSiteSettings(site.db), cssHref: CSS_HREF })
+
+  /** Serves a page from the cache, rendering it on a miss; answers 304 when the reader has it. */
+  async function page(c: Context, render: () => Promise<string>) {
+    const version = await getContentVersion(site.db)
+    const key = c.req.path + '?' + (c.req.query('page') ?? '')
+    const cached = cache.get(version, key) ?? cache.set(version, key, 200, await render())
+    c.header('ETag', cached.etag)
+    c.header('Cache-Control', 'public, max-age=0, must-revalidate')
+    if (c.req.header('If-None-Match') === cached.etag) return c.body(null, 304)
+    return c.html(cached.html, cached.status as 200)
+  }
+
+  app.get('/', async (c) => {
+    const raw = c.req.query('page')
+    if (raw !== undefined && !/^[1-9]\d{0,5}$/.test(raw)) throw new NotFoundError('page', raw)
+    const n = raw === undefined ? 1 : Number(raw)
+    if (n === 1 && raw !== undefined) return c.redirect('/', 301)
+    return page(c, async () => {
+      const data = await loadHomePage(site, n)
+      return renderDocument(<HomePage chrome={{ settings: data.settings, cssHref: CSS_HREF }} list={data.list} />)
+    })
+  })
+
+  app.get('/reviews/:slug', async (c) => {
+    const slug = c.req.param('slug')
+    const lower = slug.normalize('NFC').toLowerCase()
+    if (lower !== slug) return c.redirect(`/reviews/${encodeURIComponent(lower)}`, 301)
+    return page(c, async () => {
+      const data = await loadReviewPage(site, slug)
+      return renderDocument(<ReviewPage chrome={{ settings: data.settings, cssHref: CSS_HREF }} record={data.record} />)
+    })
+  })
+
+  app.get('/assets/site.css', (c) => {
+    c.header('Content-Type', 'text/css; charset=utf-8')
+    c.header('Cache-Control', c.req.query('v') === CSS_VERSION ? 'public, max-age=31536000, immutable' : 'public, max-age=300')
+    return c.body(CSS)
+  })
+
+  app.get('/media/*', async (c) => {
+    const rel = normalize(decodeURIComponent(c.req.path.slice('/media/'.length)))
+    const type = MEDIA_TYPES[extname(rel).toLowerCase()]
+    if (!type || rel.startsWith('..') || rel.includes('\0')) throw new NotFoundError('file', c.req.path)
+    const data = await readFile(join(site.mediaDir, rel)).catch(() => null)
+    if (!data) throw new NotFoundError('file', c.req.path)
+    c.header('Content-Type', type)
+    c.header('Cache-Control', 'public, max-age=86400')
+    return c.body(new Uint8Array(data))
+  })
+
+  app.notFound(async (c) => c.html(renderDocument(<NotFoundPage chrome={await chrome()} path={c.req.path} />), 404))
+
+  app.onError(async (err, c) => {
+    const status = err instanceof DramalogError ? STATUS[err.code] : 500
+    if (status === 404) return c.html(renderDocument(<NotFoundPage chrome={await chrome()} path={c.req.path} />), 404)
+    if (status === 500) console.error(`${c.req.method} ${c.req.path} failed:`, err)
+    return c.text(status === 500 ? 'Something went wrong on our side.' : err.message, status)
+  })
+
+  return app
+}
