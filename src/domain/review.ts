@@ -9,7 +9,8 @@ export const KNOWN_LINK_SITES = ['AsianWiki', 'MyDramaList', 'IMDb', 'TMDB', 'Wi
 export function canonicalLinkSite(name: string): string {
   const key = name.toLowerCase().replace(/[^a-z]/g, '')
   const aliases: Record<string, string> = { mdl: 'MyDramaList', wiki: 'Wikipedia', themoviedb: 'TMDB' }
-  return KNOWN_LINK_SITES.find((s) => s.toLowerCase() === key) ?? aliases[key] ?? name.trim()
+  // hasOwn: a site called "constructor" must not find Object.prototype's.
+  return KNOWN_LINK_SITES.find((s) => s.toLowerCase() === key) ?? (Object.hasOwn(aliases, key) ? aliases[key] : undefined) ?? name.trim()
 }
 
 /** True for URLs a page may link to: absolute http(s) only, so `javascript:` and `data:` never reach a page. */
@@ -23,15 +24,23 @@ export function isSafeUrl(url: string): boolean {
 }
 
 const text = (max: number) => z.string().trim().max(max)
-// Markdown keeps its leading indentation (a code block) but not blank lines around it.
-const markdown = z.string().max(200_000).transform((s) => s.replace(/^(?:[ \t]*\n)+/, '').trimEnd())
+// Markdown keeps its leading indentation (a code block) but not blank lines around it. Line ends
+// are LF, as every reader produces, so a document reads back the same from any format.
+const markdown = z
+  .string()
+  .max(200_000)
+  .transform((s) => s.replace(/\r\n?/g, '\n').replace(/^(?:[ \t]*\n)+/, '').trimEnd())
 const optionalText = (max: number) => text(max).nullable().default(null)
 
 const SafeUrl = z.string().trim().refine(isSafeUrl, 'must be an http(s) URL')
 const IsoDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
-  .refine((s) => new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'is not a real calendar date')
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date as YYYY-MM-DD', abort: true })
+  .refine((s) => {
+    // An impossible month or day makes an Invalid Date, whose toISOString() throws.
+    const date = new Date(`${s}T00:00:00Z`)
+    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(s)
+  }, 'is not a real calendar date')
 
 export const Link = z.object({
   site: text(60).min(1).transform(canonicalLinkSite),
@@ -48,6 +57,8 @@ export const Section = z.object({
   scoreMax: z.number().int().min(1).max(1000).nullable().default(null),
   spoiler: z.boolean().default(false),
 })
+  // A scale without a score says nothing, and no format can carry it alone: drop it.
+  .transform((s) => (s.score === null && s.scoreMax !== null ? { ...s, scoreMax: null } : s))
 export type Section = z.output<typeof Section>
 
 export const Poster = z.object({

@@ -35,20 +35,35 @@ export function compileAspectMatcher(rubric: readonly string[]): (heading: strin
     .sort((a, b) => b.length - a.length)
     .map((aspect) => ({
       aspect,
-      re: new RegExp(`^${aspectPattern(aspect)}(?:\\s*[${DASHES}:|]+\\s*(.*)|\\s*:?\\s*)$`, 'isu'),
+      re: new RegExp(`^${aspectPattern(aspect)}(?:(\\s*)([${DASHES}:|]+)(\\s*)(.*)|\\s*:?\\s*)$`, 'isu'),
     }))
   return (heading) => {
     const text = heading.trim()
     for (const { aspect, re } of matchers) {
       const m = re.exec(text)
-      if (m) return { aspect, rest: (m[1] ?? '').trim() }
+      // A hyphen glued to both words makes a compound ("Acting-wise, …"), not a separator.
+      if (m && m[4] && !m[1] && !m[3] && /^[-\u2010\u2011]+$/u.test(m[2]!)) continue
+      if (m) return { aspect, rest: (m[4] ?? '').trim() }
     }
     return null
   }
 }
 
-/** Compiles the rubric once into a matcher for heading lines in pasted text; call it per line. */
+const compiled = new Map<string, (line: string) => SectionHeading | null>()
+
+/** Compiles the rubric into a matcher for heading lines in pasted text (cached per rubric); call it per line. */
 export function compileRubric(rubric: readonly string[]): (line: string) => SectionHeading | null {
+  const key = rubric.join('\u0000')
+  let matcher = compiled.get(key)
+  if (!matcher) {
+    if (compiled.size > 32) compiled.clear()
+    matcher = buildHeadingMatcher(rubric)
+    compiled.set(key, matcher)
+  }
+  return matcher
+}
+
+function buildHeadingMatcher(rubric: readonly string[]): (line: string) => SectionHeading | null {
   const matchAspect = compileAspectMatcher(rubric)
   return (line) => {
     const m = matchAspect(line)

@@ -1,7 +1,11 @@
 // Latin letters lose their accents (é → e) so slugs stay typeable, but marks on
-// other scripts are part of the letter (Japanese が is not か) and are kept.
+// other scripts are part of the letter (Japanese が is not か; Thai and Devanagari
+// vowel signs never compose) and are kept. Marks with no letter to sit on are dropped.
 const LATIN_MARKS = /(\p{Script=Latin})\p{M}+/gu
-const NOT_SLUG = /[^\p{L}\p{N}]+/gu
+const STRAY_MARKS = /(^|[^\p{L}\p{M}])\p{M}+/gu
+const NOT_SLUG = /[^\p{L}\p{M}\p{N}]+/gu
+// Apostrophes join their word ("Director’s" → "directors"), typed straight or curly.
+const APOSTROPHES = /['\u2018\u2019\u02bc`\u00b4]/g
 
 /**
  * Turns any title or name into a lower-case URL slug, keeping non-Latin letters.
@@ -14,7 +18,8 @@ export function slugify(text: string): string {
     .replace(LATIN_MARKS, '$1')
     .normalize('NFC')
     .toLowerCase()
-    .replace(/[''`´]/g, '')
+    .replace(APOSTROPHES, '')
+    .replace(STRAY_MARKS, '$1')
     .replace(NOT_SLUG, '-')
     .replace(/^-+|-+$/g, '')
 }

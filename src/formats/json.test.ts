@@ -48,16 +48,17 @@ describe('readJsonReviews errors', () => {
 
   it('names the item and field of a bad value in an array, at its line', () => {
     const text = JSON.stringify([{ title: 'A', year: 2020 }, { title: 'B', year: 'soon' }], null, 2)
-    expect(text.split('\n')[9]).toContain('"year": "soon"')
+    expect(text.split('\n')[7]).toContain('"year": "soon"')
     expect(readJsonReviews(text, 'reviews.json')).toEqual({
       ok: false,
-      issues: [{ file: 'reviews.json', line: 10, field: '[1].year', message: expect.any(String) }],
+      issues: [{ file: 'reviews.json', line: 8, field: '[1].year', message: expect.any(String) }],
     })
   })
 
   it('finds the line in tab-indented JSON too', () => {
     const text = JSON.stringify([{ title: 'A' }, { title: 'B', year: 1850 }], null, '\t')
-    expect(readJsonReviews(text, 'tabs.json')).toMatchObject({ ok: false, issues: [{ line: 8, field: '[1].year' }] })
+    expect(text.split('\n')[6]).toBe('\t\t"year": 1850')
+    expect(readJsonReviews(text, 'tabs.json')).toMatchObject({ ok: false, issues: [{ line: 7, field: '[1].year' }] })
   })
 
   it('reports every bad item, not only the first', () => {
@@ -68,9 +69,16 @@ describe('readJsonReviews errors', () => {
     expect(r.issues.map((i) => i.field).sort()).toEqual(['[0].title', '[2].meter.value', '[2].origin'])
     const lines = text.split('\n')
     for (const issue of r.issues) {
-      const key = issue.field.split('.')[1]!
+      const key = issue.field.split('.').at(-1)!
       expect(lines[issue.line - 1]).toContain(`"${key}"`)
     }
+  })
+
+  it('reports an impossible date as an issue', () => {
+    expect(readJsonReviews('{\n  "title": "A",\n  "reviewedOn": "2024-13-45"\n}', 'd.json')).toMatchObject({
+      ok: false,
+      issues: [{ file: 'd.json', line: 3, field: 'reviewedOn' }],
+    })
   })
 
   it('names a single document field without an index', () => {

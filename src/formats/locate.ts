@@ -10,7 +10,11 @@ export function locateYaml(text: string, firstLine = 1) {
   const lineAt = (offset: number) => lineCounter.linePos(offset).line + firstLine - 1
   return {
     doc,
-    errors: doc.errors.map((e) => ({ line: lineAt(e.pos[0]), message: e.message.split('\n')[0]! })),
+    // The parser's own "at line N, column M" counts from the start of `text`, not of the file: drop it.
+    errors: doc.errors.map((e) => ({
+      line: lineAt(e.pos[0]),
+      message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''),
+    })),
     /** The line of the deepest node on `path` that exists. */
     lineOf(path: readonly PropertyKey[]): number {
       let node: unknown = doc.contents

@@ -28,8 +28,9 @@ export function writeMarkdownReview(doc: ReviewDocument): string {
       s.spoiler ? 'spoiler' : '',
     ].filter(Boolean)
     let heading = s.verdict ? `${s.aspect} – ${s.verdict}` : s.aspect
-    // A verdict that itself ends in braces gets an empty attribute block so it reads back whole.
-    if (attrs.length || heading.endsWith('}')) heading += ` {${attrs.join(' ')}}`
+    // A heading that itself ends in braces, or in `#` (which would read as a closing ATX sequence),
+    // gets an empty attribute block so it reads back whole.
+    if (attrs.length || /[}#]$/.test(heading)) heading += ` {${attrs.join(' ')}}`
     parts.push(`## ${heading}\n`)
     if (s.body) parts.push(`${s.body}\n`)
   }
@@ -47,7 +48,8 @@ function readHeading(text: string, line: number, matchAspect: ReturnType<typeof 
   if (attrs) {
     heading = heading.slice(0, attrs.index)
     for (const token of attrs[1]!.split(/\s+/).filter(Boolean)) {
-      const m = /^score=(\d+(?:\.\d+)?)(?:\/(\d+))?$/.exec(token)
+      // Exponents too: the writer prints tiny scores the way JavaScript does (`1e-7`).
+      const m = /^score=(\d+(?:\.\d+)?(?:e[-+]?\d+)?)(?:\/(\d+))?$/i.exec(token)
       if (m) {
         score = Number(m[1])
         scoreMax = m[2] === undefined ? null : Number(m[2])

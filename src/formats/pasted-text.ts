@@ -95,8 +95,21 @@ function toMarkdown(lines: Line[]): string {
   return blocks.join('\n\n')
 }
 
+/** Drops what wraps a pasted address rather than belongs to it: `(url)`, `url.`; keeps `/wiki/Signal_(TV_series)`. */
+function trimUrl(url: string): string {
+  let u = url
+  for (;;) {
+    const last = u.at(-1)
+    const pair = last === ')' ? '(' : last === ']' ? '[' : null
+    const count = (ch: string) => u.split(ch).length - 1
+    if (/[.,;:!?'"]/.test(last ?? '') || (pair && last && count(last) > count(pair))) u = u.slice(0, -1)
+    else return u
+  }
+}
+
 function parseLinkValue(site: string, value: string): { link?: Link; problem?: string } {
-  const url = /\b[a-z][a-z0-9+.-]*:\/\/\S+|\bjavascript:\S+|\bdata:\S+/i.exec(value)?.[0]
+  const found = /\b[a-z][a-z0-9+.-]*:\/\/[^\s<>"]+|\bjavascript:\S+|\bdata:\S+/i.exec(value)?.[0]
+  const url = found && trimUrl(found)
   const label = (url ? value.replace(url, '') : value).replace(/[()[\]<>]/g, ' ').replace(/\s+/g, ' ').trim()
   if (url && !isSafeUrl(url)) return { problem: `"${url}" is not an http(s) address` }
   return { link: { site: canonicalLinkSite(site), label, url: url ?? null } }
@@ -131,7 +144,8 @@ export function readPastedText(text: string, settings: SiteSettings, file?: stri
 
   const fieldOf = (label: string): HeaderField | undefined => {
     const key = labelKey(label)
-    return meterKeys.has(key) ? 'meter' : LABELS[key]
+    // hasOwn: a label such as "Constructor" must not find Object.prototype's.
+    return meterKeys.has(key) ? 'meter' : Object.hasOwn(LABELS, key) ? LABELS[key] : undefined
   }
 
   let i = 0
@@ -160,8 +174,11 @@ export function readPastedText(text: string, settings: SiteSettings, file?: stri
       continue
     }
     seen.set(key, n)
-    if (!fieldLines.has(field)) fieldLines.set(field === 'link' ? 'links' : field === 'person' ? 'people' : field, n)
+    const listKey = field === 'link' ? 'links' : field === 'person' ? 'people' : field === 'songs' ? 'songs' : null
+    if (!fieldLines.has(listKey ?? field)) fieldLines.set(listKey ?? field, n)
+    const before = listKey ? doc[listKey].length : 0
     readHeader(field, label, value, n)
+    if (listKey) for (let k = before; k < doc[listKey].length; k++) fieldLines.set(`${listKey}.${k}`, n)
   }
 
   function readHeader(field: HeaderField, label: string, value: string, n: number): void {
@@ -250,8 +267,10 @@ export function readPastedText(text: string, settings: SiteSettings, file?: stri
   const [first, second] = nonBlank
   let bodyStart: Line | undefined
   const titleFrom = (l: Line | undefined) => (l && !matchHeading(l.text) ? splitTitleLine(l.text.trim()) : null)
-  const secondSplit = titleFrom(second)
   const firstSplit = titleFrom(first)
+  // With no hook, the line after the title line is prose, and prose has dashes too ("very little – and
+  // a lot"); a headline does not end with a full stop.
+  const secondSplit = firstSplit && second && /[.。]$/u.test(second.text.trim()) ? null : titleFrom(second)
   if (!first) {
     problem(lines.length, 'title', 'the text ends before the "Title – Headline" line')
   } else if (secondSplit && second) {
@@ -259,16 +278,19 @@ export function readPastedText(text: string, settings: SiteSettings, file?: stri
     doc.title ||= secondSplit.title
     doc.headline = secondSplit.headline
     fieldLines.set('hook', first.n)
-    fieldLines.set('title', second.n)
+    if (!fieldLines.has('title')) fieldLines.set('title', second.n)
+    fieldLines.set('headline', second.n)
     bodyStart = nonBlank[2]
   } else if (firstSplit) {
     doc.title ||= firstSplit.title
     doc.headline = firstSplit.headline
-    fieldLines.set('title', first.n)
+    if (!fieldLines.has('title')) fieldLines.set('title', first.n)
+    fieldLines.set('headline', first.n)
     bodyStart = second
   } else if (doc.title) {
     // A `Title:` header gave the title; the first line is then the hook.
     doc.hook = first.text.trim()
+    fieldLines.set('hook', first.n)
     bodyStart = second
   } else {
     const at = second ?? first
@@ -294,18 +316,21 @@ export function readPastedText(text: string, settings: SiteSettings, file?: stri
     fieldLines.set(`sections.${k}`, b.n)
     return { ...b.heading!, body: toMarkdown(b.lines) }
   })
-  if (bodyStart && doc.sections.length === 0) {
-    problem(bodyStart.n, 'sections', `no section heading matches the rubric (${settings.rubric.join(', ')}); write headings as "Aspect – Verdict"`)
+  const titleLine = fieldLines.get('title')
+  if (doc.sections.length === 0 && (bodyStart || titleLine)) {
+    problem(bodyStart?.n ?? titleLine!, 'sections', `no section heading matches the rubric (${settings.rubric.join(', ')}); write headings as "Aspect – Verdict"`)
   }
   doc.tags = normalizeTags(doc.tags)
 
-  if (issues.length) return { ok: false, issues }
   const parsed = ReviewDocument.safeParse(doc)
   if (!parsed.success) {
     const lineOf = (path: readonly PropertyKey[]) =>
       fieldLines.get(path.slice(0, 2).join('.')) ?? fieldLines.get(String(path[0])) ?? 1
-    return { ok: false, issues: zodIssues(parsed.error.issues, lineOf, file) }
+    // Every problem in one pass, but a field already reported (an unreadable title) is not reported twice.
+    const reported = new Set(issues.map((i) => i.field))
+    issues.push(...zodIssues(parsed.error.issues, lineOf, file).filter((i) => !reported.has(i.field)))
   }
+  if (issues.length || !parsed.success) return { ok: false, issues }
   return { ok: true, value: parsed.data }
 }
 
