@@ -10,7 +10,7 @@ export type Config = {
 
 /** Reads the configuration; invalid values fail fast with the variable's name. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const port = Number(env.PORT ?? 3000)
+  const port = env.PORT?.trim() ? Number(env.PORT) : 3000
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${env.PORT}"`)
   const baseUrl = env.DRAMALOG_BASE_URL?.trim() || null
   if (baseUrl && !/^https?:\/\/[^/]+/.test(baseUrl)) throw new Error(`DRAMALOG_BASE_URL must be an http(s) URL, got "${baseUrl}"`)

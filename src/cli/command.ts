@@ -5,7 +5,6 @@ import { displayPath } from '../services/import-files.ts'
 /** A CLI command: one per file, each parsing its own options. */
 export type Command = {
   name: string
-  summary: string
   usage: string
   options: NonNullable<ParseArgsConfig['options']>
   run(args: { values: Record<string, string | boolean | undefined>; positionals: string[] }): Promise<number>

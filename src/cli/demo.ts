@@ -5,7 +5,6 @@ import { createProgress } from './progress.ts'
 
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'load the demo reviews (with generated posters)',
   usage: `Usage: dramalog demo
 
 Loads the demo reviews into the site, with generated posters. Running it again

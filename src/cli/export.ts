@@ -7,7 +7,6 @@ import { createProgress } from './progress.ts'
 
 export const exportCommand: Command = {
   name: 'export',
-  summary: 'export every review as JSON or a Markdown folder',
   usage: `Usage: dramalog export --format json|markdown [--out PATH]
 
   --format json       an array of every review document (drafts included), to

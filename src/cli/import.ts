@@ -5,7 +5,6 @@ import { createProgress } from './progress.ts'
 
 export const importCommand: Command = {
   name: 'import',
-  summary: 'import review files or folders (.txt pasted blog text, .md, .json)',
   usage: `Usage: dramalog import PATH… [--dry-run]
 
 Imports review files and folders, all or nothing. Formats by extension and content:

@@ -1,10 +1,12 @@
-import { type Command, runCommand } from './command.ts'
-import { demoCommand } from './demo.ts'
-import { exportCommand } from './export.ts'
-import { importCommand } from './import.ts'
-import { serveCommand } from './serve.ts'
+import type { Command } from './command.ts'
 
-const COMMANDS: Command[] = [serveCommand, importCommand, exportCommand, demoCommand]
+// Commands load on demand: `dramalog --help` should not pay for sharp, SQLite and the views.
+const COMMANDS: { name: string; summary: string; load: () => Promise<Command> }[] = [
+  { name: 'serve', summary: 'run the web server (loads the demo on first start)', load: async () => (await import('./serve.ts')).serveCommand },
+  { name: 'import', summary: 'import review files or folders (.txt pasted blog text, .md, .json)', load: async () => (await import('./import.ts')).importCommand },
+  { name: 'export', summary: 'export every review as JSON or a Markdown folder', load: async () => (await import('./export.ts')).exportCommand },
+  { name: 'demo', summary: 'load the demo reviews (with generated posters)', load: async () => (await import('./demo.ts')).demoCommand },
+]
 
 const HELP = `Dramalog: a self-hosted home for TV drama reviews.
 
@@ -23,10 +25,11 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${HELP}\n`)
     return name ? 0 : 2
   }
-  const command = COMMANDS.find((c) => c.name === name)
-  if (!command) {
+  const entry = COMMANDS.find((c) => c.name === name)
+  if (!entry) {
     process.stderr.write(`dramalog: unknown command "${name}"\n\n${HELP}\n`)
     return 2
   }
-  return runCommand(command, rest)
+  const { runCommand } = await import('./command.ts')
+  return runCommand(await entry.load(), rest)
 }

@@ -7,7 +7,6 @@ import { createProgress } from './progress.ts'
 
 export const serveCommand: Command = {
   name: 'serve',
-  summary: 'run the web server (loads the demo on first start)',
   usage: `Usage: dramalog serve [--port N] [--host ADDRESS]
 
 Serves the site. On the first start with an empty data directory the demo

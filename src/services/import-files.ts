@@ -1,4 +1,4 @@
-import { copyFile, readdir, readFile, stat } from 'node:fs/promises'
+import { copyFile, mkdir, readdir, readFile, stat } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { basename, dirname, extname, join, relative, resolve } from 'node:path'
 import { InvalidInputError, type InputIssue } from '../domain/errors.ts'
@@ -137,6 +137,7 @@ export async function saveDocuments(
   }
   // Media is copied once the rows are committed; a failed import leaves no new files behind.
   for (const m of media) {
+    await mkdir(dirname(m.to), { recursive: true })
     if (typeof m.from === 'string') await copyFile(m.from, m.to)
     else await writeFileAtomic(m.to, m.from)
   }

@@ -1,0 +1,76 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+
+export const ROOT = resolve(import.meta.dirname, '../..')
+export const BIN = join(ROOT, 'bin', 'dramalog')
+
+/** A fresh, empty data directory under the system temp folder. */
+export function tempDataDir(prefix = 'dramalog-test-'): { dir: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) }
+}
+
+export type RunResult = { code: number; stdout: string; stderr: string }
+
+/** Runs the real `bin/dramalog` executable with the given data directory. */
+export function runCli(args: string[], dataDir: string, input?: string): Promise<RunResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, DRAMALOG_DATA_DIR: dataDir, DATABASE_URL: '', FORCE_COLOR: '0' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => (stderr += d))
+    child.on('error', reject)
+    child.on('close', (code) => resolvePromise({ code: code ?? -1, stdout, stderr }))
+    child.stdin.end(input ?? '')
+  })
+}
+
+export type RunningServer = { url: string; process: ChildProcess; output: () => string; stop(): Promise<void> }
+
+/** Starts `dramalog serve --port 0` as a real process and waits until it listens. */
+export function startServer(dataDir: string): Promise<RunningServer> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--host', '127.0.0.1'], {
+      cwd: ROOT,
+      env: { ...process.env, DRAMALOG_DATA_DIR: dataDir, DATABASE_URL: '', PORT: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let output = ''
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`server did not start within 90 s:\n${output}`))
+    }, 90_000)
+    const onData = (d: Buffer) => {
+      output += d
+      const m = /serving http:\/\/localhost:(\d+)\//.exec(output)
+      if (m) {
+        clearTimeout(timer)
+        resolvePromise({
+          url: `http://127.0.0.1:${m[1]}`,
+          process: child,
+          output: () => output,
+          stop: () =>
+            new Promise((done) => {
+              if (child.exitCode !== null) return done()
+              child.once('exit', () => done())
+              child.kill('SIGTERM')
+              setTimeout(() => child.kill('SIGKILL'), 5000).unref()
+            }),
+        })
+      }
+    }
+    child.stdout.on('data', onData)
+    child.stderr.on('data', onData)
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`server exited with ${code}:\n${output}`))
+    })
+  })
+}
