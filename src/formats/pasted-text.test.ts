@@ -320,6 +320,13 @@ describe('readPastedText errors', () => {
     expect(readPastedText('', DEFAULT_SETTINGS, 'empty.txt')).toMatchObject({ ok: false, issues: [{ file: 'empty.txt', line: 1, field: 'title' }] })
   })
 
+  it('reports a review with no rubric section, with or without an intro', () => {
+    for (const text of ['Year: 2024\n\nLone Title – Just A Headline', 'Year: 2024\n\nHook?\n\nLone Title – Headline\n\nAn intro only.']) {
+      const result = readPastedText(text, DEFAULT_SETTINGS, 'lone.txt')
+      expect(result).toMatchObject({ ok: false, issues: [{ file: 'lone.txt', field: 'sections' }] })
+    }
+  })
+
   it('reports every problem in a file, not only the first', () => {
     expect(readFixture('bad-many-problems.txt')).toEqual({
       ok: false,
