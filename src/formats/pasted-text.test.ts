@@ -320,6 +320,16 @@ describe('readPastedText errors', () => {
     expect(readPastedText('', DEFAULT_SETTINGS, 'empty.txt')).toMatchObject({ ok: false, issues: [{ file: 'empty.txt', line: 1, field: 'title' }] })
   })
 
+  it('reports a mistyped last header label, but keeps a hook with a colon as the hook', () => {
+    const typo = 'Year: 2024\nReveiw Date: 2024 17 Mar\n\nWho writes these?\n\nLanterns – Quiet\n\nActing – Fine\nBody.'
+    expect(readPastedText(typo, DEFAULT_SETTINGS, 't.txt')).toEqual({
+      ok: false,
+      issues: [{ file: 't.txt', line: 2, field: 'reveiwdate', message: 'unknown header label "Reveiw Date"' }],
+    })
+    const hook = 'Year: 2024\nConfession: I cried.\n\nLanterns – Quiet\n\nActing – Fine\nBody.'
+    expect(readPastedText(hook, DEFAULT_SETTINGS, 't.txt')).toMatchObject({ ok: true, value: { hook: 'Confession: I cried.', title: 'Lanterns' } })
+  })
+
   it('reports a review with no rubric section, with or without an intro', () => {
     for (const text of ['Year: 2024\n\nLone Title – Just A Headline', 'Year: 2024\n\nHook?\n\nLone Title – Headline\n\nAn intro only.']) {
       const result = readPastedText(text, DEFAULT_SETTINGS, 'lone.txt')

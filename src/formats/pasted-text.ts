@@ -159,10 +159,12 @@ export function readPastedText(text: string, settings: SiteSettings, file?: stri
     const value = m[2]!.trim()
     const field = fieldOf(label)
     if (!field) {
-      // An unknown label followed by more headers is a typo to report; otherwise it is the hook.
+      // An unknown label is a mistyped header when more headers follow, or when it sits right under
+      // a header line and the title line does not come next; otherwise it is the hook.
       const next = lines.slice(i + 1).find((l) => l.text.trim())
       const nextHeader = next && HEADER.exec(next.text.trim())
-      if (nextHeader && fieldOf(nextHeader[1]!)) {
+      const underHeader = i > 0 && lines[i - 1]!.text.trim() !== '' && label.split(/\s+/).length <= 3
+      if ((nextHeader && fieldOf(nextHeader[1]!)) || (underHeader && !(next && splitTitleLine(next.text.trim())))) {
         problem(n, labelKey(label) || label, `unknown header label "${label}"`)
         continue
       }
