@@ -23,7 +23,7 @@ export function isSafeUrl(url: string): boolean {
   }
 }
 
-const text = (max: number) => z.string().trim().max(max)
+const text = (max: number) => z.string().trim().max(max).regex(/^[^\r\n]*$/, 'must be a single line')
 // Markdown keeps its leading indentation (a code block) but not blank lines around it. Line ends
 // are LF, as every reader produces, so a document reads back the same from any format.
 const markdown = z

@@ -24,9 +24,27 @@ export function slugify(text: string): string {
     .replace(/^-+|-+$/g, '')
 }
 
+const encoder = new TextEncoder()
+const utf8Length = (s: string) => encoder.encode(s).length
+
+/** Longest slug base in UTF-8 bytes: room for `-season-N-YEAR` and a file name under 255 bytes. */
+export const MAX_SLUG_BYTES = 150
+
+/** Shortens a slug to `maxBytes` of UTF-8, cutting at a hyphen when one is near. */
+export function truncateSlug(slug: string, maxBytes = MAX_SLUG_BYTES): string {
+  if (utf8Length(slug) <= maxBytes) return slug
+  let out = ''
+  for (const ch of slug) {
+    if (utf8Length(out + ch) > maxBytes) break
+    out += ch
+  }
+  const hyphen = out.lastIndexOf('-')
+  return (hyphen > out.length / 2 ? out.slice(0, hyphen) : out).replace(/-+$/, '')
+}
+
 /** The slug a review gets before uniqueness is applied: its title, plus the season when it has one. */
 export function reviewSlugBase(title: string, season: number | null): string {
-  const base = slugify(title) || 'review'
+  const base = truncateSlug(slugify(title)) || 'review'
   return season === null ? base : `${base}-season-${season}`
 }
 
@@ -45,5 +63,5 @@ export function uniqueSlug(base: string, isTaken: (slug: string) => boolean, yea
 
 /** True when the text is already a valid slug (what URLs and documents carry). */
 export function isSlug(text: string): boolean {
-  return text.length > 0 && text.length <= 200 && slugify(text) === text
+  return text.length > 0 && utf8Length(text) <= 200 && slugify(text) === text
 }

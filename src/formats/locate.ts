@@ -6,7 +6,7 @@ import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml'
  */
 export function locateYaml(text: string, firstLine = 1) {
   const lineCounter = new LineCounter()
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: false })
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true })
   const lineAt = (offset: number) => lineCounter.linePos(offset).line + firstLine - 1
   return {
     doc,

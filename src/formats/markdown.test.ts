@@ -184,3 +184,24 @@ describe('readMarkdownReview errors', () => {
     )
   })
 })
+
+describe('Markdown bodies that look like the format itself', () => {
+  it('keeps "## " lines and fenced code in intro and bodies through a round trip', () => {
+    const doc = ReviewDocument.parse({
+      title: 'Fences',
+      intro: '## Not a section\n\n\\## already escaped',
+      sections: [{ aspect: 'Acting', verdict: 'Ok', body: '````\n```\n## inside code\n```\n````\n\n## also not a section' }],
+    })
+    const md = writeMarkdownReview(doc)
+    expect(md).toContain('\\## Not a section')
+    expect(readMarkdownReview(md, DEFAULT_RUBRIC)).toEqual({ ok: true, value: doc })
+  })
+
+  it('reports duplicate front matter keys and alias bombs as located problems', () => {
+    const dup = readMarkdownReview('---\ntitle: a\ntitle: b\n---\n', DEFAULT_RUBRIC, 'd.md')
+    expect(dup).toMatchObject({ ok: false, issues: [{ file: 'd.md', line: 3, field: '(front matter)' }] })
+    const bomb = ['---', 'a: &a [x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]',
+      'd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]', 'title: [*d, *d, *d, *d, *d, *d, *d, *d, *d]', '---', ''].join('\n')
+    expect(readMarkdownReview(bomb, DEFAULT_RUBRIC, 'b.md')).toMatchObject({ ok: false, issues: [{ file: 'b.md', field: '(front matter)' }] })
+  })
+})

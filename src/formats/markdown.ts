@@ -8,6 +8,29 @@ import { zodIssues, type ReadResult } from './result.ts'
 
 const FRONT_MATTER = /^\ufeff?---[ \t]*\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/
 const FENCE = /^[ \t]{0,3}(`{3,}|~{3,})/
+// A body line that would read as a section heading is written with one more backslash.
+const HEADING_LIKE = /^(\\*)(##[ \t])/
+
+/** Tracks fenced code blocks line by line: a fence closes only with its own character, at least as long. */
+function fenceTracker() {
+  let open: string | null = null
+  return (line: string): boolean => {
+    const f = FENCE.exec(line)?.[1]
+    if (f && open === null) open = f
+    else if (f && f[0] === open![0] && f.length >= open!.length && line.trim() === f) open = null
+    else return open !== null
+    return true
+  }
+}
+
+/** Escapes intro and body lines that would otherwise start a new section. */
+function escapeHeadings(markdown: string): string {
+  const inFence = fenceTracker()
+  return markdown
+    .split('\n')
+    .map((line) => (!inFence(line) && HEADING_LIKE.test(line) ? `\\${line}` : line))
+    .join('\n')
+}
 // Section-level fields ride on the heading: `## Acting – Verdict {score=8/10 spoiler}`.
 const ATTRIBUTES = /\s*\{([^{}]*)\}$/
 
@@ -21,7 +44,7 @@ export function writeMarkdownReview(doc: ReviewDocument): string {
     front[key] = value
   }
   const parts = [`---\n${stringify(front, { lineWidth: 0 }).trimEnd()}\n---\n`]
-  if (doc.intro) parts.push(`${doc.intro}\n`)
+  if (doc.intro) parts.push(`${escapeHeadings(doc.intro)}\n`)
   for (const s of doc.sections) {
     const attrs = [
       s.score !== null ? `score=${s.score}${s.scoreMax !== null ? `/${s.scoreMax}` : ''}` : '',
@@ -32,7 +55,7 @@ export function writeMarkdownReview(doc: ReviewDocument): string {
     // gets an empty attribute block so it reads back whole.
     if (attrs.length || /[}#]$/.test(heading)) heading += ` {${attrs.join(' ')}}`
     parts.push(`## ${heading}\n`)
-    if (s.body) parts.push(`${s.body}\n`)
+    if (s.body) parts.push(`${escapeHeadings(s.body)}\n`)
   }
   return parts.join('\n')
 }
@@ -57,6 +80,7 @@ function readHeading(text: string, line: number, matchAspect: ReturnType<typeof 
       else issues.push({ file, line, field: 'sections', message: `unknown heading attribute "${token}" (use score=N/M or spoiler)` })
     }
   }
+  // Rubric aspects take the rubric's spelling, however the heading writes them.
   const known = matchAspect(heading)
   const split = known ? { title: known.aspect, headline: known.rest } : splitTitleLine(heading)
   return {
@@ -75,7 +99,12 @@ export function readMarkdownReview(text: string, rubric: readonly string[], file
   const issues: InputIssue[] = []
   const located = locateYaml(fm[1]!, 2)
   for (const e of located.errors) issues.push({ file, line: e.line, field: '(front matter)', message: e.message })
-  const front = located.doc.toJS() as unknown
+  let front: unknown = null
+  try {
+    front = located.doc.toJS({ maxAliasCount: 100 }) as unknown
+  } catch (err) {
+    issues.push({ file, line: 2, field: '(front matter)', message: (err as Error).message })
+  }
   if (!issues.length && (typeof front !== 'object' || front === null || Array.isArray(front))) {
     issues.push({ file, line: 2, field: '(front matter)', message: 'front matter must be a map of keys to values' })
   }
@@ -90,13 +119,12 @@ export function readMarkdownReview(text: string, rubric: readonly string[], file
   const bodyFirstLine = fm[0].split('\n').length - (fm[0].endsWith('\n') ? 1 : 0) + 1
   const intro: string[] = []
   const sections: SectionDraft[] = []
-  let fence: string | null = null
+  const inFence = fenceTracker()
   bodyLines.forEach((line, k) => {
-    const f = FENCE.exec(line)
-    if (f) fence = fence === null ? f[1]![0]! : fence === f[1]![0] ? null : fence
-    const h = fence === null ? /^##[ \t]+(.+?)[ \t]*#*[ \t]*$/.exec(line) : null
+    const fenced = inFence(line)
+    const h = fenced ? null : /^##[ \t]+(.+?)[ \t]*#*[ \t]*$/.exec(line)
     if (h) sections.push(readHeading(h[1]!, bodyFirstLine + k, matchAspect, issues, file))
-    else (sections.at(-1)?.body ?? intro).push(line)
+    else (sections.at(-1)?.body ?? intro).push(fenced ? line : line.replace(/^\\(\\*##[ \t])/, '$1'))
   })
   if (issues.length) return { ok: false, issues }
 

@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import sharp from 'sharp'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { InvalidInputError } from '../domain/errors.ts'
@@ -103,5 +104,58 @@ describe('importFiles on a real SQLite file', () => {
     mkdirSync(dir)
     await importFiles(site, [dir], { dryRun: true })
     expect(await getContentVersion(site.db)).toBe(before + 1)
+  })
+})
+
+describe('importFiles edge cases', () => {
+  it('caps slugs so exports still fit file names, and round-trips them', async () => {
+    const file = pasted('가'.repeat(200), { season: '1' })
+    const { created } = await importFiles(site, [file])
+    expect(new TextEncoder().encode(created[0]!).length).toBeLessThanOrEqual(170)
+    expect(created[0]!.endsWith('-season-1')).toBe(true)
+  })
+
+  it('keeps tags that slugify alike or to nothing as separate tags', async () => {
+    const json = join(data.dir, 'tags.json')
+    writeFileSync(json, JSON.stringify([
+      { slug: 'one', title: 'One', tags: ['🔥'] },
+      { slug: 'two', title: 'Two', tags: ['❤️', 'C', 'C++'] },
+    ]))
+    await importFiles(site, [json])
+    expect((await findReviewBySlug(site.db, 'one'))!.doc.tags).toEqual(['🔥'])
+    expect((await findReviewBySlug(site.db, 'two'))!.doc.tags).toEqual(['❤️', 'C', 'C++'])
+  })
+
+  it('lets an explicit slug win over a derived one whatever the file order', async () => {
+    for (const order of [0, 1]) {
+      const docs = [{ title: 'Foo', year: 2024 }, { slug: 'foo', title: 'Foo', year: 2023 }]
+      const json = join(data.dir, `order-${order}.json`)
+      writeFileSync(json, JSON.stringify(order ? docs.reverse() : docs))
+      const fresh = tempDataDir()
+      const other = await openSite({ dataDir: fresh.dir, databaseUrl: null })
+      try {
+        const result = await importFiles(other, [json])
+        expect(result.created.sort()).toEqual(['foo', 'foo-2024'])
+        expect((await findReviewBySlug(other.db, 'foo'))!.doc.year).toBe(2023)
+      } finally {
+        await other.close()
+        fresh.remove()
+      }
+    }
+  })
+
+  it('copies a poster and its variant files (not folders) only when the import commits', async () => {
+    const dir = join(data.dir, 'bundle')
+    mkdirSync(join(dir, 'media', 'posters', 'mm.w300.webp'), { recursive: true })
+    writeFileSync(join(dir, 'media', 'posters', 'mm.w600.jpg'), await sharp({ create: { width: 600, height: 900, channels: 3, background: '#336699' } }).jpeg().toBuffer())
+    writeFileSync(join(dir, 'mm.md'), '---\nslug: mm\ntitle: MM\nposter:\n  src: /media/posters/mm.w600.jpg\n---\n\n## Acting – Ok\n')
+    writeFileSync(join(dir, 'zz.md'), '---\ntitle: Broken\nyear: nope\n---\n')
+    await expect(importFiles(site, [dir])).rejects.toBeInstanceOf(InvalidInputError)
+    expect(existsSync(join(site.mediaDir, 'posters', 'mm.w600.jpg'))).toBe(false)
+    rmSync(join(dir, 'zz.md'))
+    await importFiles(site, [dir])
+    expect(existsSync(join(site.mediaDir, 'posters', 'mm.w600.jpg'))).toBe(true)
+    const record = await findReviewBySlug(site.db, 'mm')
+    expect(record!.posterImage).toEqual({ width: 600, height: 900, color: expect.stringMatching(/^#[0-9a-f]{6}$/) })
   })
 })

@@ -1,4 +1,4 @@
-import { copyFile, mkdir, readdir, readFile, stat } from 'node:fs/promises'
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { basename, dirname, extname, join, relative, resolve } from 'node:path'
 import { InvalidInputError, type InputIssue } from '../domain/errors.ts'
@@ -13,7 +13,7 @@ import type { ReadResult } from '../formats/result.ts'
 import { findIdentityBySlug, saveReview } from '../store/reviews.ts'
 import { bumpContentVersion, getSiteSettings } from '../store/settings.ts'
 import type { Tx } from '../store/db.ts'
-import { describeImage, writeFileAtomic } from '../media/posters.ts'
+import { describeImage } from '../media/posters.ts'
 import { renderReview } from './render-review.ts'
 import type { Site } from './site.ts'
 
@@ -108,17 +108,20 @@ export async function saveDocuments(
   const result: ImportResult = { files: options.files, created: [], updated: [], warnings: [], dryRun: !!options.dryRun }
   const now = (options.now ?? new Date()).toISOString()
   const media: { from: string | Buffer; to: string }[] = []
+  const staged: { tmp: string; to: string }[] = []
+  // Explicit slugs win over derived ones whatever the file order, so reserve them first.
+  const reserved = new Set(docs.flatMap((d) => (d.doc.slug ? [d.doc.slug] : [])))
   try {
     await site.db.transaction().execute(async (trx) => {
       const claimed = new Map<string, SourcedDocument>()
       const problems: InputIssue[] = []
       for (const item of docs) {
-        const { slug, existingId } = await resolveSlug(trx, item.doc)
+        const { slug, existingId } = await resolveSlug(trx, item.doc, reserved)
         const earlier = claimed.get(slug)
         if (earlier) {
           problems.push({
             file: item.file, line: item.line, field: item.doc.slug ? 'slug' : 'title',
-            message: `the same review as in ${earlier.file} ("${item.doc.title}"${item.doc.season ? `, season ${item.doc.season}` : ''})`,
+            message: `the same review as in ${displayPath(earlier.file)} ("${item.doc.title}"${item.doc.season ? `, season ${item.doc.season}` : ''})`,
           })
           continue
         }
@@ -130,22 +133,27 @@ export async function saveDocuments(
       if (problems.length) throw new InvalidInputError(problems)
       await bumpContentVersion(trx)
       if (options.dryRun) throw ROLLBACK
+      // Media goes to temporary names before the commit (a failed copy rolls everything back) and
+      // takes its real name after it, so a failed import leaves no new file behind.
+      for (const m of media) {
+        const tmp = `${m.to}.${process.pid}.import.tmp`
+        staged.push({ tmp, to: m.to })
+        await mkdir(dirname(m.to), { recursive: true })
+        if (typeof m.from === 'string') await copyFile(m.from, tmp)
+        else await writeFile(tmp, m.from)
+      }
     })
   } catch (err) {
+    await Promise.all(staged.map((f) => rm(f.tmp, { force: true })))
     if (err !== ROLLBACK) throw err
     return result
   }
-  // Media is copied once the rows are committed; a failed import leaves no new files behind.
-  for (const m of media) {
-    await mkdir(dirname(m.to), { recursive: true })
-    if (typeof m.from === 'string') await copyFile(m.from, m.to)
-    else await writeFileAtomic(m.to, m.from)
-  }
+  for (const f of staged) await rename(f.tmp, f.to)
   return result
 }
 
 /** Finds the slug a document gets, and the review it updates if it is already on the site. */
-async function resolveSlug(trx: Tx, doc: ReviewDocument): Promise<{ slug: string; existingId: number | null }> {
+async function resolveSlug(trx: Tx, doc: ReviewDocument, reserved: ReadonlySet<string>): Promise<{ slug: string; existingId: number | null }> {
   if (doc.slug) {
     const found = await findIdentityBySlug(trx, doc.slug)
     return { slug: doc.slug, existingId: found?.id ?? null }
@@ -155,7 +163,7 @@ async function resolveSlug(trx: Tx, doc: ReviewDocument): Promise<{ slug: string
   const base = reviewSlugBase(doc.title, doc.season)
   const tried = new Set<string>()
   for (;;) {
-    const slug = uniqueSlug(base, (s) => tried.has(s), doc.year)
+    const slug = uniqueSlug(base, (s) => tried.has(s) || reserved.has(s), doc.year)
     tried.add(slug)
     const found = await findIdentityBySlug(trx, slug)
     if (!found) return { slug, existingId: null }
@@ -187,8 +195,9 @@ async function findPosterMedia(
     // Copy every variant that sits beside the poster too.
     const dir = dirname(from)
     const stem = basename(from).replace(/\.w\d+\.\w+$/, '')
-    for (const name of await readdir(dir)) {
-      if (name !== basename(from) && name.startsWith(`${stem}.w`)) media.push({ from: join(dir, name), to: join(dirname(target), name) })
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const name = entry.name
+      if (entry.isFile() && name !== basename(from) && name.startsWith(`${stem}.w`)) media.push({ from: join(dir, name), to: join(dirname(target), name) })
     }
   }
   return describeImage(from)

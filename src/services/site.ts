@@ -10,13 +10,15 @@ export type Site = {
   db: Kysely<DB>
   dataDir: string
   mediaDir: string
+  /** Public address from the environment (DRAMALOG_BASE_URL); wins over the one in settings. */
+  baseUrl: string | null
   /** True when the database had no schema before this open (a new, empty site). */
   isNew: boolean
   close(): Promise<void>
 }
 
 /** Opens (creating when needed) the site in the configured data directory and migrates its schema. */
-export async function openSite(config: Pick<Config, 'dataDir' | 'databaseUrl'>): Promise<Site> {
+export async function openSite(config: Pick<Config, 'dataDir' | 'databaseUrl'> & Partial<Pick<Config, 'baseUrl'>>): Promise<Site> {
   if (config.databaseUrl) {
     throw new DramalogError(
       'invalid_input',
@@ -35,5 +37,5 @@ export async function openSite(config: Pick<Config, 'dataDir' | 'databaseUrl'>):
   }
   const mediaDir = join(config.dataDir, 'media')
   mkdirSync(mediaDir, { recursive: true })
-  return { db, dataDir: config.dataDir, mediaDir, isNew, close: () => db.destroy() }
+  return { db, dataDir: config.dataDir, mediaDir, baseUrl: config.baseUrl ?? null, isNew, close: () => db.destroy() }
 }

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3'
 import { Kysely, Migrator, SqliteDialect, type Migration, type Transaction } from 'kysely'
 import * as m0001 from './migrations/0001-initial.ts'
+import * as m0002 from './migrations/0002-accounts.ts'
 import type { DB } from './schema.ts'
 
 export type { DB }
@@ -8,7 +9,10 @@ export type Tx = Transaction<DB>
 /** Either a connection or an open transaction: read functions take both. */
 export type Conn = Kysely<DB> | Transaction<DB>
 
-const MIGRATIONS: Record<string, Migration> = { '0001-initial': m0001 }
+const MIGRATIONS: Record<string, Migration> = {
+  '0001-initial': m0001,
+  '0002-accounts': m0002,
+}
 
 /**
  * Opens the SQLite database file (creating it) with WAL journaling, so readers never wait on the

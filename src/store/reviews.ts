@@ -1,7 +1,7 @@
 import { countryByCode, findCountry } from '../domain/countries.ts'
 import type { Page, RenderedReview, ReviewRecord, ReviewSummary } from '../domain/records.ts'
 import type { ReviewDocument, ReviewStatus } from '../domain/review.ts'
-import { slugify } from '../domain/slug.ts'
+import { slugify, truncateSlug } from '../domain/slug.ts'
 import type { Conn, Tx } from './db.ts'
 import type { ReviewRow } from './schema.ts'
 
@@ -113,11 +113,20 @@ export async function saveReview(trx: Tx, r: RenderedReview, existingId: number 
   return id
 }
 
-/** Finds a tag or person by slug, creating it with this name when new. */
+/**
+ * Finds a tag or person by name (ignoring case), creating it when new. Names that slugify alike
+ * ("C" and "C++") or to nothing ("🔥") get their own slug, so no name is merged into another.
+ */
 async function upsertNamed(trx: Tx, table: 'tags' | 'people', name: string): Promise<number> {
-  const slug = slugify(name) || 'unnamed'
-  const found = await trx.selectFrom(table).select('id').where('slug', '=', slug).executeTakeFirst()
+  const found = await trx
+    .selectFrom(table)
+    .select('id')
+    .where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase()))
+    .executeTakeFirst()
   if (found) return found.id
+  const base = truncateSlug(slugify(name)) || (table === 'tags' ? 'tag' : 'person')
+  let slug = base
+  for (let n = 2; await trx.selectFrom(table).select('id').where('slug', '=', slug).executeTakeFirst(); n++) slug = `${base}-${n}`
   const inserted = await trx.insertInto(table).values({ slug, name }).returning('id').executeTakeFirstOrThrow()
   return inserted.id
 }

@@ -11,6 +11,45 @@ export interface DB {
   review_people: ReviewPeopleTable
   songs: SongsTable
   settings: SettingsTable
+  users: UsersTable
+  sessions: SessionsTable
+  login_throttle: LoginThrottleTable
+  revisions: RevisionsTable
+}
+
+export interface UsersTable {
+  id: Generated<number>
+  username: string
+  display_name: string
+  password_hash: string
+  role: string
+  created_at: string
+  updated_at: string
+}
+
+export interface SessionsTable {
+  id: string
+  user_id: number
+  csrf_token: string
+  created_at: string
+  expires_at: string
+}
+
+export interface LoginThrottleTable {
+  key: string
+  failures: number
+  window_start: string
+  locked_until: string | null
+}
+
+export interface RevisionsTable {
+  id: Generated<number>
+  review_id: number
+  revision: number
+  doc_json: string
+  saved_by: number | null
+  saved_at: string
+  note: string | null
 }
 
 export interface ReviewsTable {
@@ -47,6 +86,7 @@ export interface ReviewsTable {
   sort_date: string
   revision: number
   render_version: number
+  author_id: Generated<number | null>
   created_at: string
   updated_at: string
 }

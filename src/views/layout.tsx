@@ -8,11 +8,12 @@ export const Layout: FC<{
   chrome: Chrome
   title: string
   description: string
-  canonicalPath: string
+  /** Path of the page's canonical address; null for pages that have none (errors). */
+  canonicalPath: string | null
   children?: Child
 }> = ({ chrome, title, description, canonicalPath, children }) => {
   const { settings } = chrome
-  const canonical = settings.baseUrl ? new URL(canonicalPath, settings.baseUrl).href : null
+  const canonical = settings.baseUrl && canonicalPath ? new URL(canonicalPath.replace(/^\/+/, ''), settings.baseUrl.replace(/\/?$/, '/')).href : null
   return (
     <html lang="en">
       <head>

@@ -3,7 +3,7 @@ import { Layout, type Chrome } from './layout.tsx'
 
 /** The page readers see for a missing review or page. */
 export const NotFoundPage: FC<{ chrome: Chrome; path: string }> = ({ chrome, path }) => (
-  <Layout chrome={chrome} title={`Not found · ${chrome.settings.name}`} description="This page does not exist." canonicalPath={path}>
+  <Layout chrome={chrome} title={`Not found · ${chrome.settings.name}`} description="This page does not exist." canonicalPath={null}>
     <div class="wrap narrow">
       <h1>Nothing here</h1>
       <p>

@@ -5,6 +5,7 @@ import { extname, join, normalize } from 'node:path'
 import { Hono, type Context } from 'hono'
 import { secureHeaders } from 'hono/secure-headers'
 import { DramalogError, NotFoundError } from '../domain/errors.ts'
+import type { SiteSettings } from '../domain/settings.ts'
 import { loadHomePage, loadReviewPage } from '../services/pages.ts'
 import type { Site } from '../services/site.ts'
 import { getContentVersion, getSiteSettings } from '../store/settings.ts'
@@ -36,7 +37,8 @@ export function createApp(site: Site): Hono {
     secureHeaders({
       contentSecurityPolicy: {
         defaultSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
+        // Imported reviews may point at posters on other https sites.
+        imgSrc: ["'self'", 'data:', 'https:'],
         styleSrc: ["'self'"],
         // Poster placeholders set their background colour in a style attribute.
         styleSrcAttr: ["'unsafe-inline'"],
@@ -50,7 +52,11 @@ export function createApp(site: Site): Hono {
     }),
   )
 
-  const chrome = async (): Promise<Chrome> => ({ settings: await getSiteSettings(site.db), cssHref: CSS_HREF })
+  const chromeOf = (settings: SiteSettings): Chrome => ({
+    settings: site.baseUrl ? { ...settings, baseUrl: site.baseUrl } : settings,
+    cssHref: CSS_HREF,
+  })
+  const chrome = async (): Promise<Chrome> => chromeOf(await getSiteSettings(site.db))
 
   /** Serves a page from the cache, rendering it on a miss; answers 304 when the reader has it. */
   async function page(c: Context, render: () => Promise<string>) {
@@ -70,17 +76,19 @@ export function createApp(site: Site): Hono {
     if (n === 1 && raw !== undefined) return c.redirect('/', 301)
     return page(c, async () => {
       const data = await loadHomePage(site, n)
-      return renderDocument(<HomePage chrome={{ settings: data.settings, cssHref: CSS_HREF }} list={data.list} />)
+      return renderDocument(<HomePage chrome={chromeOf(data.settings)} list={data.list} />)
     })
   })
 
   app.get('/reviews/:slug', async (c) => {
     const slug = c.req.param('slug')
+    // A slug that still holds a % sequence did not decode: no review has such a slug.
+    if (slug.includes('%')) throw new NotFoundError('review', slug)
     const lower = slug.normalize('NFC').toLowerCase()
     if (lower !== slug) return c.redirect(`/reviews/${encodeURIComponent(lower)}`, 301)
     return page(c, async () => {
       const data = await loadReviewPage(site, slug)
-      return renderDocument(<ReviewPage chrome={{ settings: data.settings, cssHref: CSS_HREF }} record={data.record} />)
+      return renderDocument(<ReviewPage chrome={chromeOf(data.settings)} record={data.record} />)
     })
   })
 
@@ -91,7 +99,12 @@ export function createApp(site: Site): Hono {
   })
 
   app.get('/media/*', async (c) => {
-    const rel = normalize(decodeURIComponent(c.req.path.slice('/media/'.length)))
+    let rel: string
+    try {
+      rel = normalize(decodeURIComponent(c.req.path.slice('/media/'.length)))
+    } catch {
+      throw new NotFoundError('file', c.req.path)
+    }
     const type = MEDIA_TYPES[extname(rel).toLowerCase()]
     if (!type || rel.startsWith('..') || rel.includes('\0')) throw new NotFoundError('file', c.req.path)
     const data = await readFile(join(site.mediaDir, rel)).catch(() => null)
