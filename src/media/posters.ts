@@ -1,7 +1,7 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import sharp, { type Sharp } from 'sharp'
-import { POSTER_FORMATS, POSTER_WIDTHS, posterVariantPath } from '../domain/media-paths.ts'
+import { POSTER_FORMATS, POSTER_WIDTHS, posterVariantPath, type PosterFormat } from '../domain/media-paths.ts'
 import type { PosterImage } from '../domain/records.ts'
 
 const RATIO = 1.5
@@ -14,28 +14,65 @@ export async function writeFileAtomic(path: string, data: Buffer | string): Prom
   await rename(tmp, path)
 }
 
+/** Largest image, in pixels (width × height), that Dramalog will decode: a guard against decompression bombs. */
+export const MAX_INPUT_PIXELS = 40_000_000
+
+/** One encoded poster variant. */
+export type PosterVariant = { width: number; format: PosterFormat; data: Buffer }
+
+/** Every variant of a poster, encoded in memory and not yet written, with the size of the largest. */
+export type RenderedPoster = { image: PosterImage; variants: PosterVariant[] }
+
+const posterHeight = (width: number) => Math.round(width * RATIO)
+
+/**
+ * Decodes an image and encodes it in every poster width and format (AVIF, WebP, JPEG): turned
+ * upright by its EXIF orientation, cropped to 2:3, flattened onto white, converted to sRGB and
+ * with all metadata stripped. Throws sharp's error when the image cannot be decoded.
+ */
+export async function renderPoster(input: Uint8Array): Promise<RenderedPoster> {
+  const largest = POSTER_WIDTHS[POSTER_WIDTHS.length - 1]!
+  // Decode once into an upright, cropped, 8-bit sRGB raster at the largest size; every variant
+  // is made from it, so the source is never decoded twice and no metadata can reach the output.
+  const { data, info } = await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS })
+    .rotate()
+    .resize({ width: largest, height: posterHeight(largest), fit: 'cover' })
+    .flatten({ background: '#ffffff' })
+    .toColourspace('srgb')
+    .raw({ depth: 'uchar' })
+    .toBuffer({ resolveWithObject: true })
+  const raster = () => sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } })
+  const color = await dominantColor(raster())
+  const variants = await Promise.all(
+    POSTER_WIDTHS.flatMap((width) =>
+      POSTER_FORMATS.map(async (format): Promise<PosterVariant> => {
+        const resized = raster().resize({ width, height: posterHeight(width) })
+        const out =
+          format === 'avif' ? resized.avif({ quality: 50, effort: 0 })
+          : format === 'webp' ? resized.webp({ quality: 78 })
+          : resized.jpeg({ quality: 82, mozjpeg: true })
+        return { width, format, data: await out.toBuffer() }
+      }),
+    ),
+  )
+  return { image: { width: largest, height: posterHeight(largest), color }, variants }
+}
+
+/** Writes rendered variants as `/media/posters/KEY.wWIDTH.FORMAT` and returns the largest JPEG as `src`. */
+export async function writePoster(mediaDir: string, key: string, poster: RenderedPoster): Promise<{ src: string; image: PosterImage }> {
+  for (const { width, format, data } of poster.variants) {
+    await writeFileAtomic(join(mediaDir, posterVariantPath(key, width, format).replace(/^\/media\//, '')), data)
+  }
+  return { src: posterVariantPath(key, poster.image.width, 'jpg'), image: poster.image }
+}
+
 /**
  * Stores a poster under the media folder in every width and format (AVIF, WebP, JPEG), metadata
  * stripped, and returns the size of the largest and its average colour for a placeholder.
+ * Nothing is written unless the whole image decodes.
  */
-export async function storePoster(mediaDir: string, key: string, input: Buffer): Promise<{ src: string; image: PosterImage }> {
-  const largest = POSTER_WIDTHS[POSTER_WIDTHS.length - 1]!
-  const base = sharp(input, { limitInputPixels: 40_000_000 }).rotate()
-  const color = await dominantColor(base.clone())
-  for (const width of POSTER_WIDTHS) {
-    const resized = base.clone().resize({ width, height: Math.round(width * RATIO), fit: 'cover' })
-    for (const format of POSTER_FORMATS) {
-      const out =
-        format === 'avif' ? resized.clone().avif({ quality: 50, effort: 0 })
-        : format === 'webp' ? resized.clone().webp({ quality: 78 })
-        : resized.clone().jpeg({ quality: 82, mozjpeg: true })
-      await writeFileAtomic(join(mediaDir, posterVariantPath(key, width, format).replace(/^\/media\//, '')), await out.toBuffer())
-    }
-  }
-  return {
-    src: posterVariantPath(key, largest, 'jpg'),
-    image: { width: largest, height: Math.round(largest * RATIO), color },
-  }
+export async function storePoster(mediaDir: string, key: string, input: Uint8Array): Promise<{ src: string; image: PosterImage }> {
+  return writePoster(mediaDir, key, await renderPoster(input))
 }
 
 async function dominantColor(image: Sharp): Promise<string> {
@@ -101,7 +138,9 @@ export async function generatePoster(art: PosterArt): Promise<Buffer> {
   const title = lines
     .map((l, i) => `<text x="300" y="${110 + i * (size + 6)}" font-size="${size}" text-anchor="middle" font-family="DejaVu Sans, Noto Sans, sans-serif" font-weight="700" letter-spacing="3" fill="#fff">${escapeXml(l)}</text>`)
     .join('')
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}">
+  // Drawn on a 600 × 900 canvas and rasterised at the largest poster width, so no variant is upscaled.
+  const scale = POSTER_WIDTHS[POSTER_WIDTHS.length - 1]! / w
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${w * scale}" height="${h * scale}" viewBox="0 0 ${w} ${h}">
   <defs>
     <linearGradient id="sky" x1="0" y1="0" x2="0" y2="1">
       <stop offset="0" stop-color="hsl(${hue}, 55%, 22%)"/>

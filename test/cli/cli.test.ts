@@ -89,7 +89,7 @@ describe('dramalog export', () => {
     const md = await runCli(['export', '--format', 'markdown', '--out', out], a)
     expect(md.stdout).toContain('Exported 14 reviews')
     expect(readdirSync(out).filter((f) => f.endsWith('.md'))).toHaveLength(14)
-    expect(readdirSync(join(out, 'media', 'posters')).length).toBe(14 * 6)
+    expect(readdirSync(join(out, 'media', 'posters')).length).toBe(14 * 9)
 
     const b = temp()
     const imported = await runCli(['import', out], b)
@@ -97,7 +97,7 @@ describe('dramalog export', () => {
     const jsonB = (await runCli(['export', '--format', 'json'], b)).stdout
     expect(JSON.parse(jsonB)).toEqual(JSON.parse(jsonA))
     // The posters came along, byte for byte.
-    const poster = 'media/posters/paper-lanterns-season-1.w600.jpg'
+    const poster = 'media/posters/paper-lanterns-season-1.w900.jpg'
     expect(readFileSync(join(b, poster)).equals(readFileSync(join(a, poster)))).toBe(true)
     // And a JSON export imports back to the same documents too.
     const c = temp()

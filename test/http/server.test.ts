@@ -57,8 +57,8 @@ describe('review page', () => {
     expect(html).toContain('<span class="headline">A Quiet Thriller That Burns Slowly</span>')
     expect(html).toContain('종이등')
     // Poster with its variants, size and credit line.
-    expect(html).toMatch(/<source type="image\/avif" srcset="\/media\/posters\/paper-lanterns-season-1\.w300\.avif 300w, \/media\/posters\/paper-lanterns-season-1\.w600\.avif 600w"/)
-    expect(html).toMatch(/<img src="\/media\/posters\/paper-lanterns-season-1\.w600\.jpg"[^>]*width="600" height="900"/)
+    expect(html).toMatch(/<source type="image\/avif" srcset="\/media\/posters\/paper-lanterns-season-1\.w300\.avif 300w, \/media\/posters\/paper-lanterns-season-1\.w600\.avif 600w, \/media\/posters\/paper-lanterns-season-1\.w900\.avif 900w"/)
+    expect(html).toMatch(/<img src="\/media\/posters\/paper-lanterns-season-1\.w900\.jpg"[^>]*width="900" height="1350"/)
     expect(html).toContain('<figcaption>Poster generated for the Dramalog demo. Fictional drama.</figcaption>')
     // Facts box.
     for (const [k, v] of [['Year', '2024'], ['Origin', 'South Korea'], ['Season', '1'], ['Platform', 'Netflix'], ['Watch', 'First watch']]) {
@@ -113,6 +113,8 @@ describe('media and assets', () => {
     expect((await poster.arrayBuffer()).byteLength).toBeGreaterThan(1000)
     expect((await get('/media/..%2Fdramalog.sqlite')).status).toBe(404)
     expect((await get('/media/posters/nothing.jpg')).status).toBe(404)
+    expect((await get('/media/%ZZ.jpg')).status).toBe(404)
+    expect((await get('/reviews/%ZZ')).status).toBe(404)
     const html = await text('/')
     const css = /href="(\/assets\/site\.css\?v=\w+)"/.exec(html)![1]!
     const res = await get(css)
