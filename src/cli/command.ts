@@ -32,9 +32,14 @@ export async function runCommand(command: Command, argv: string[]): Promise<numb
     return await command.run(parsed as never)
   } catch (err) {
     if (err instanceof InvalidInputError) {
-      for (const issue of err.issues) process.stderr.write(`${formatIssue({ ...issue, file: issue.file && displayPath(issue.file) })}\n`)
-      const files = new Set(err.issues.map((i) => i.file)).size
-      process.stderr.write(`${err.issues.length} problem${err.issues.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}; nothing was written.\n`)
+      for (const issue of err.issues) {
+        // Problems in command-line input have no file or line: print just the field.
+        const line = issue.file ? formatIssue({ ...issue, file: displayPath(issue.file) }) : `${issue.field}: ${issue.message}`
+        process.stderr.write(`${line}\n`)
+      }
+      const files = new Set(err.issues.flatMap((i) => (i.file ? [i.file] : []))).size
+      const where = files ? ` in ${files} file${files === 1 ? '' : 's'}` : ''
+      process.stderr.write(`${err.issues.length} problem${err.issues.length === 1 ? '' : 's'}${where}; nothing was written.\n`)
       return 1
     }
     if (err instanceof UsageError) {

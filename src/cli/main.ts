@@ -5,6 +5,7 @@ const COMMANDS: { name: string; summary: string; load: () => Promise<Command> }[
   { name: 'serve', summary: 'run the web server (loads the demo on first start)', load: async () => (await import('./serve.ts')).serveCommand },
   { name: 'import', summary: 'import review files or folders (.txt pasted blog text, .md, .json)', load: async () => (await import('./import.ts')).importCommand },
   { name: 'export', summary: 'export every review as JSON or a Markdown folder', load: async () => (await import('./export.ts')).exportCommand },
+  { name: 'user', summary: 'add and list accounts, change passwords', load: async () => (await import('./user.ts')).userCommand },
   { name: 'demo', summary: 'load the demo reviews (with generated posters)', load: async () => (await import('./demo.ts')).demoCommand },
 ]
 

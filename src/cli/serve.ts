@@ -1,6 +1,7 @@
 import { loadConfig } from '../config.ts'
 import { loadDemo } from '../services/load-demo.ts'
 import { openSite } from '../services/site.ts'
+import { publishScheduled } from '../services/edit-review.ts'
 import { startServer } from '../web/server.ts'
 import { type Command, UsageError } from './command.ts'
 import { createProgress } from './progress.ts'
@@ -26,6 +27,11 @@ reviews are loaded so there is something to see.
       const result = await loadDemo(site, (d, t, label) => progress.update(d, t, label)).finally(() => progress.stop())
       process.stdout.write(`New site in ${config.dataDir}: loaded ${result.created.length} demo reviews.\n`)
     }
+    // Scheduled reviews go live on time, also those whose time passed while the server was down.
+    const publish = () => publishScheduled(site).catch((err: unknown) => console.error('publishing scheduled reviews failed:', err))
+    await publish()
+    const timer = setInterval(publish, 15_000)
+    timer.unref()
     const host = typeof values.host === 'string' ? values.host : undefined
     const { port: bound, server } = await startServer(site, port, host)
     process.stdout.write(`Dramalog is serving http://localhost:${bound}/ (data: ${config.dataDir})\n`)
@@ -34,6 +40,7 @@ reviews are loaded so there is something to see.
       process.once('SIGINT', stop)
       process.once('SIGTERM', stop)
     })
+    clearInterval(timer)
     await site.close()
     return 0
   },

@@ -7,6 +7,8 @@ export type PosterImage = { width: number; height: number; color: string | null 
 export type ReviewRecord = {
   id: number
   revision: number
+  /** The account that owns the review (authors may edit only their own); null for imports. */
+  authorId: number | null
   createdAt: string
   updatedAt: string
   doc: ReviewDocument & { slug: string }

@@ -5,14 +5,13 @@ import { InvalidInputError, type InputIssue } from '../domain/errors.ts'
 import type { PosterImage } from '../domain/records.ts'
 import type { ReviewDocument } from '../domain/review.ts'
 import type { SiteSettings } from '../domain/settings.ts'
-import { reviewSlugBase, uniqueSlug } from '../domain/slug.ts'
 import { readJsonReviews } from '../formats/json.ts'
 import { readMarkdownReview } from '../formats/markdown.ts'
 import { readPastedText } from '../formats/pasted-text.ts'
 import type { ReadResult } from '../formats/result.ts'
-import { findIdentityBySlug, saveReview } from '../store/reviews.ts'
+import { saveReview } from '../store/reviews.ts'
+import { resolveSlug } from './slugs.ts'
 import { bumpContentVersion, getSiteSettings } from '../store/settings.ts'
-import type { Tx } from '../store/db.ts'
 import { describeImage } from '../media/posters.ts'
 import { renderReview } from './render-review.ts'
 import type { Site } from './site.ts'
@@ -150,27 +149,6 @@ export async function saveDocuments(
   }
   for (const f of staged) await rename(f.tmp, f.to)
   return result
-}
-
-/** Finds the slug a document gets, and the review it updates if it is already on the site. */
-async function resolveSlug(trx: Tx, doc: ReviewDocument, reserved: ReadonlySet<string>): Promise<{ slug: string; existingId: number | null }> {
-  if (doc.slug) {
-    const found = await findIdentityBySlug(trx, doc.slug)
-    return { slug: doc.slug, existingId: found?.id ?? null }
-  }
-  // Walk the candidates `uniqueSlug` offers; stop at this same review or at a free slug. Reviews saved
-  // earlier in this import are visible here too, so a duplicate in one batch resolves to the same slug.
-  const base = reviewSlugBase(doc.title, doc.season)
-  const tried = new Set<string>()
-  for (;;) {
-    const slug = uniqueSlug(base, (s) => tried.has(s) || reserved.has(s), doc.year)
-    tried.add(slug)
-    const found = await findIdentityBySlug(trx, slug)
-    if (!found) return { slug, existingId: null }
-    if (found.title.toLowerCase() === doc.title.toLowerCase() && found.season === doc.season && found.year === doc.year) {
-      return { slug, existingId: found.id }
-    }
-  }
 }
 
 /** Locates a poster referenced as `/media/…` next to an imported file or already in the site's media. */

@@ -56,31 +56,56 @@ function toRow(r: RenderedReview, now: string) {
   }
 }
 
+/** Thrown by `saveReview` when the review changed since the editor loaded it. */
+export class StaleRevisionError extends Error {
+  override name = 'StaleRevisionError' as const
+}
+
+export type SaveOptions = {
+  /** Refuse the save unless the stored revision is still this one (optimistic locking). */
+  expectedRevision?: number
+  /** Owner of a new review; left as it is on updates. */
+  authorId?: number | null
+  savedBy?: number | null
+  note?: string | null
+}
+
 /**
  * Inserts a review, or replaces the one with `existingId`, with all its sections, links, tags,
- * people and songs. Runs inside the caller's transaction.
+ * people and songs, and records the saved document as a new revision. Runs inside the caller's
+ * transaction; the revision check and the update are one statement, so two concurrent saves
+ * from the same revision cannot both succeed.
  */
-export async function saveReview(trx: Tx, r: RenderedReview, existingId: number | null, now: string): Promise<number> {
+export async function saveReview(trx: Tx, r: RenderedReview, existingId: number | null, now: string, options: SaveOptions = {}): Promise<{ id: number; revision: number }> {
   const row = toRow(r, now)
   let id: number
+  let revision: number
   if (existingId === null) {
     const inserted = await trx
       .insertInto('reviews')
-      .values({ ...row, revision: 1, created_at: now })
+      .values({ ...row, revision: 1, created_at: now, author_id: options.authorId ?? null })
       .returning('id')
       .executeTakeFirstOrThrow()
     id = inserted.id
+    revision = 1
   } else {
     id = existingId
-    await trx
+    let update = trx
       .updateTable('reviews')
       .set((eb) => ({ ...row, revision: eb('revision', '+', 1) }))
       .where('id', '=', id)
-      .execute()
+    if (options.expectedRevision !== undefined) update = update.where('revision', '=', options.expectedRevision)
+    const result = await update.returning('revision').executeTakeFirst()
+    if (!result) throw new StaleRevisionError(`review ${id} is no longer at revision ${options.expectedRevision}`)
+    revision = result.revision
     for (const table of ['sections', 'links', 'review_tags', 'review_people', 'songs'] as const) {
       await trx.deleteFrom(table).where('review_id', '=', id).execute()
     }
   }
+  await trx
+    .insertInto('revisions')
+    .values({ review_id: id, revision, doc_json: JSON.stringify(r.doc), saved_by: options.savedBy ?? null, saved_at: now, note: options.note ?? null })
+    .execute()
   const d = r.doc
   if (d.sections.length) {
     await trx
@@ -110,7 +135,7 @@ export async function saveReview(trx: Tx, r: RenderedReview, existingId: number 
     const personId = await upsertNamed(trx, 'people', p.name)
     await trx.insertInto('review_people').values({ review_id: id, person_id: personId, position, role: p.role }).execute()
   }
-  return id
+  return { id, revision }
 }
 
 /**
@@ -187,6 +212,66 @@ export async function findReviewBySlug(db: Conn, slug: string): Promise<ReviewRe
   return row ? loadRecord(db, row) : undefined
 }
 
+/** Loads one review by id, whatever its status. */
+export async function findReviewById(db: Conn, id: number): Promise<ReviewRecord | undefined> {
+  const row = await db.selectFrom('reviews').selectAll().where('id', '=', id).executeTakeFirst()
+  return row ? loadRecord(db, row) : undefined
+}
+
+/** What the admin list shows of each review. */
+export type AdminReviewRow = {
+  id: number; slug: string; title: string; season: number | null; status: ReviewStatus; revision: number
+  updatedAt: string; publishedAt: string | null; authorId: number | null; authorName: string | null; meter: { value: number; max: number } | null
+}
+
+/** Every review for the admin list, most recently changed first; `authorId` limits it to one author's. */
+export async function listReviewsForAdmin(db: Conn, authorId?: number): Promise<AdminReviewRow[]> {
+  let q = db
+    .selectFrom('reviews')
+    .leftJoin('users', 'users.id', 'reviews.author_id')
+    .select([
+      'reviews.id', 'reviews.slug', 'reviews.title', 'reviews.season', 'reviews.status', 'reviews.revision', 'reviews.updated_at',
+      'reviews.published_at', 'reviews.author_id', 'users.display_name', 'reviews.meter_value', 'reviews.meter_max',
+    ])
+    .orderBy('reviews.updated_at', 'desc')
+    .orderBy('reviews.id', 'desc')
+  if (authorId !== undefined) q = q.where('reviews.author_id', '=', authorId)
+  return (await q.execute()).map((r) => ({
+    id: r.id, slug: r.slug, title: r.title, season: r.season, status: r.status as ReviewStatus, revision: r.revision,
+    updatedAt: r.updated_at, publishedAt: r.published_at, authorId: r.author_id, authorName: r.display_name,
+    meter: r.meter_value === null || r.meter_max === null ? null : { value: r.meter_value, max: r.meter_max },
+  }))
+}
+
+export type RevisionRow = { revision: number; savedAt: string; savedBy: string | null; note: string | null; doc: ReviewDocument & { slug: string } }
+
+/** The saved revisions of a review, newest first. */
+export async function listRevisions(db: Conn, reviewId: number): Promise<RevisionRow[]> {
+  const rows = await db
+    .selectFrom('revisions')
+    .leftJoin('users', 'users.id', 'revisions.saved_by')
+    .select(['revisions.revision', 'revisions.saved_at', 'users.display_name', 'revisions.note', 'revisions.doc_json'])
+    .where('revisions.review_id', '=', reviewId)
+    .orderBy('revisions.revision', 'desc')
+    .execute()
+  return rows.map((r) => ({ revision: r.revision, savedAt: r.saved_at, savedBy: r.display_name, note: r.note, doc: JSON.parse(r.doc_json) }))
+}
+
+/**
+ * Publishes scheduled reviews whose time has come. The update itself picks the rows, so when two
+ * processes run it at once each review is published once.
+ */
+export async function publishDue(trx: Tx, now: string): Promise<string[]> {
+  const rows = await trx
+    .updateTable('reviews')
+    .set({ status: 'published', updated_at: now })
+    .where('status', '=', 'scheduled')
+    .where('published_at', '<=', now)
+    .returning('slug')
+    .execute()
+  return rows.map((r) => r.slug)
+}
+
 /** Every review (drafts included), oldest first: what exports walk through. */
 export async function listAllReviewRecords(db: Conn): Promise<ReviewRecord[]> {
   const rows = await db.selectFrom('reviews').selectAll().orderBy('sort_date', 'asc').orderBy('id', 'asc').execute()
@@ -255,6 +340,7 @@ async function loadRecord(db: Conn, row: ReviewRow): Promise<ReviewRecord> {
   return {
     id: row.id,
     revision: row.revision,
+    authorId: row.author_id,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     doc,

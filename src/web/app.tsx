@@ -15,6 +15,9 @@ import { NotFoundPage } from '../views/not-found-page.tsx'
 import { renderDocument } from '../views/render.ts'
 import { ReviewPage } from '../views/review-page.tsx'
 import { PageCache } from './page-cache.ts'
+import { csrfGuard, sessionMiddleware, type AuthEnv } from './auth.ts'
+import { adminAuthRoutes } from './routes/admin-auth.tsx'
+import { adminReviewRoutes } from './routes/admin-reviews.tsx'
 
 const CSS = readFileSync(new URL('../views/assets/site.css', import.meta.url), 'utf8')
 const CSS_VERSION = createHash('sha1').update(CSS).digest('hex').slice(0, 10)
@@ -29,8 +32,8 @@ const STATUS: Record<DramalogError['code'], 400 | 403 | 404 | 409 | 422 | 500> =
 }
 
 /** Builds the web application for a site. Routes stay thin: parse, call a service, render a view. */
-export function createApp(site: Site): Hono {
-  const app = new Hono()
+export function createApp(site: Site): Hono<AuthEnv> {
+  const app = new Hono<AuthEnv>()
   const cache = new PageCache()
 
   app.use(
@@ -57,6 +60,13 @@ export function createApp(site: Site): Hono {
     cssHref: CSS_HREF,
   })
   const chrome = async (): Promise<Chrome> => chromeOf(await getSiteSettings(site.db))
+
+  // Sessions and CSRF checks belong to the admin side; public pages set no cookies, so caches can share them.
+  app.use('/admin/*', sessionMiddleware(site))
+  app.use('/admin', sessionMiddleware(site))
+  app.use('/admin/*', csrfGuard)
+  app.route('/', adminAuthRoutes(site, chrome))
+  app.route('/', adminReviewRoutes(site, chrome))
 
   /** Serves a page from the cache, rendering it on a miss; answers 304 when the reader has it. */
   async function page(c: Context, render: () => Promise<string>) {
@@ -120,6 +130,7 @@ export function createApp(site: Site): Hono {
     const status = err instanceof DramalogError ? STATUS[err.code] : 500
     if (status === 404) return c.html(renderDocument(<NotFoundPage chrome={await chrome()} path={c.req.path} />), 404)
     if (status === 500) console.error(`${c.req.method} ${c.req.path} failed:`, err)
+    if (status === 403) return c.text(err.message, 403)
     return c.text(status === 500 ? 'Something went wrong on our side.' : err.message, status)
   })
 

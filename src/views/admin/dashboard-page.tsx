@@ -1,0 +1,90 @@
+import type { FC } from 'hono/jsx'
+import type { AdminReviewRow, RevisionRow } from '../../store/reviews.ts'
+import { Meter } from '../components.tsx'
+import { AdminLayout, CsrfField, type AdminChrome } from './admin-layout.tsx'
+
+const STATUS_LABEL: Record<string, string> = { draft: 'Draft', scheduled: 'Scheduled', published: 'Published', unpublished: 'Unpublished' }
+const when = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)}`
+
+/** The admin home: every review the user may edit, newest change first. */
+export const DashboardPage: FC<{ chrome: AdminChrome; reviews: AdminReviewRow[]; notice?: string | null }> = ({ chrome, reviews, notice }) => (
+  <AdminLayout chrome={chrome} title="Reviews" active="reviews" notice={notice}>
+    <div class="editor-head">
+      <div>
+        <p class="kicker">{chrome.user.role === 'author' ? 'Your reviews' : 'All reviews'}</p>
+        <h1>Reviews <span class="count">{reviews.length}</span></h1>
+      </div>
+      <p><a class="button primary" href="/admin/reviews/new">+ New review</a></p>
+    </div>
+    {reviews.length === 0 ? (
+      <p class="empty">No reviews yet. Write one, or import your old blog with <code>dramalog import</code>.</p>
+    ) : (
+      <table class="admin-table">
+        <thead>
+          <tr><th scope="col">Title</th><th scope="col">Status</th><th scope="col">{chrome.settings.meter.name}</th><th scope="col">Author</th><th scope="col">Changed</th></tr>
+        </thead>
+        <tbody>
+          {reviews.map((r) => (
+            <tr>
+              <th scope="row">
+                <a href={`/admin/reviews/${r.id}`}>{r.title}{r.season ? ` · S${r.season}` : ''}</a>
+                <span class="slug">/reviews/{r.slug}</span>
+              </th>
+              <td>
+                <span class={`status status-${r.status}`}>{STATUS_LABEL[r.status] ?? r.status}</span>
+                {r.status === 'scheduled' && r.publishedAt && <small class="hint"> {when(r.publishedAt)} UTC</small>}
+              </td>
+              <td>{r.meter ? <Meter value={r.meter.value} max={r.meter.max} meter={chrome.settings.meter} /> : <span class="muted">–</span>}</td>
+              <td>{r.authorName ?? <span class="muted">imported</span>}</td>
+              <td><time datetime={r.updatedAt}>{when(r.updatedAt)}</time></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    )}
+  </AdminLayout>
+)
+
+import type { DiffLine } from '../../domain/diff.ts'
+
+/** A review's revisions, each with what changed from the one before, and a restore button. */
+export const HistoryPage: FC<{ chrome: AdminChrome; reviewId: number; title: string; current: number; revisions: (RevisionRow & { diff: DiffLine[] })[] }> = ({
+  chrome, reviewId, title, current, revisions,
+}) => (
+  <AdminLayout chrome={chrome} title={`History of ${title}`} active="reviews">
+    <div class="editor-head">
+      <div>
+        <p class="kicker">History</p>
+        <h1>{title}</h1>
+      </div>
+      <p><a href={`/admin/reviews/${reviewId}`}>Back to the editor</a></p>
+    </div>
+    <ol class="history">
+      {revisions.map((r) => (
+        <li class="panel">
+          <div class="history-head">
+            <h2>Revision {r.revision}{r.revision === current && <span class="badge">current</span>}</h2>
+            <p class="muted">{when(r.savedAt)} UTC · {r.savedBy ?? 'import'}{r.note ? ` · ${r.note}` : ''}</p>
+            {r.revision !== current && (
+              <form method="post" action={`/admin/reviews/${reviewId}/restore/${r.revision}`}>
+                <CsrfField token={chrome.csrf} />
+                <input type="hidden" name="revision" value={String(current)} />
+                <button type="submit" class="button small">Restore this version</button>
+              </form>
+            )}
+          </div>
+          {r.diff.some((d) => d.kind !== 'same') ? (
+            <details open={r.revision === current ? true : undefined}>
+              <summary>What changed</summary>
+              <pre class="diff">{r.diff.filter((d) => d.kind !== 'same').map((d) => (
+                <span class={`diff-${d.kind}`}>{d.kind === 'added' ? '+ ' : '− '}{d.text}{'\n'}</span>
+              ))}</pre>
+            </details>
+          ) : (
+            <p class="muted small">{r.revision === revisions.at(-1)?.revision ? 'First version.' : 'No change in the text.'}</p>
+          )}
+        </li>
+      ))}
+    </ol>
+  </AdminLayout>
+)
