@@ -6,6 +6,8 @@ export type Config = {
   dataDir: string
   databaseUrl: string | null
   baseUrl: string | null
+  /** How often the server publishes scheduled reviews whose time has come. */
+  publishIntervalSeconds: number
 }
 
 /** Reads the configuration; invalid values fail fast with the variable's name. */
@@ -14,8 +16,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${env.PORT}"`)
   const baseUrl = env.DRAMALOG_BASE_URL?.trim() || null
   if (baseUrl && !/^https?:\/\/[^/]+/.test(baseUrl)) throw new Error(`DRAMALOG_BASE_URL must be an http(s) URL, got "${baseUrl}"`)
+  const interval = env.DRAMALOG_PUBLISH_INTERVAL?.trim() ? Number(env.DRAMALOG_PUBLISH_INTERVAL) : 15
+  if (!(interval >= 1 && interval <= 3600)) throw new Error(`DRAMALOG_PUBLISH_INTERVAL must be 1 to 3600 seconds, got "${env.DRAMALOG_PUBLISH_INTERVAL}"`)
   return {
     port,
+    publishIntervalSeconds: interval,
     dataDir: resolve(env.DRAMALOG_DATA_DIR ?? 'data'),
     databaseUrl: env.DATABASE_URL?.trim() || null,
     baseUrl,

@@ -30,7 +30,7 @@ reviews are loaded so there is something to see.
     // Scheduled reviews go live on time, also those whose time passed while the server was down.
     const publish = () => publishScheduled(site).catch((err: unknown) => console.error('publishing scheduled reviews failed:', err))
     await publish()
-    const timer = setInterval(publish, 15_000)
+    const timer = setInterval(publish, config.publishIntervalSeconds * 1000)
     timer.unref()
     const host = typeof values.host === 'string' ? values.host : undefined
     const { port: bound, server } = await startServer(site, port, host)

@@ -31,9 +31,9 @@ export function emptyForm(settings: SiteSettings): ReviewForm {
 
 const str = (v: unknown) => (v === null || v === undefined ? '' : String(v))
 
-/** `2026-11-25T18:00:00.000Z` → `2026-11-25T18:00` for a datetime-local field (times are UTC). */
+/** `2026-11-25T18:00:05.000Z` → `2026-11-25T18:00:05` for a datetime-local field (times are UTC). */
 export function toLocalInput(iso: string | null): string {
-  return iso ? iso.slice(0, 16) : ''
+  return iso ? iso.slice(0, 19) : ''
 }
 
 function formatPerson(p: Person): string {

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3'
 import { Kysely, Migrator, SqliteDialect, type Migration, type Transaction } from 'kysely'
 import * as m0001 from './migrations/0001-initial.ts'
 import * as m0002 from './migrations/0002-accounts.ts'
+import * as m0003 from './migrations/0003-diary.ts'
 import type { DB } from './schema.ts'
 
 export type { DB }
@@ -12,6 +13,7 @@ export type Conn = Kysely<DB> | Transaction<DB>
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-accounts': m0002,
+  '0003-diary': m0003,
 }
 
 /**

@@ -15,6 +15,7 @@ export interface DB {
   sessions: SessionsTable
   login_throttle: LoginThrottleTable
   revisions: RevisionsTable
+  diary_entries: DiaryEntriesTable
 }
 
 export interface UsersTable {
@@ -151,3 +152,24 @@ export interface SettingsTable {
 export type ReviewRow = Selectable<ReviewsTable>
 export type NewReviewRow = Insertable<ReviewsTable>
 export type SectionRow = Selectable<SectionsTable>
+
+export interface DiaryEntriesTable {
+  id: Generated<number>
+  title: string
+  origin_code: string | null
+  platform: string | null
+  started_on: string | null
+  finished_on: string | null
+  episodes_watched: number | null
+  episodes_total: number | null
+  /** 1 rewatch, 0 first watch. */
+  rewatch: number
+  meter_value: number | null
+  meter_max: number | null
+  note: string | null
+  status: string
+  review_id: number | null
+  created_by: number | null
+  created_at: string
+  updated_at: string
+}

@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { extname, join, normalize } from 'node:path'
 import { Hono, type Context } from 'hono'
@@ -15,13 +13,14 @@ import { NotFoundPage } from '../views/not-found-page.tsx'
 import { renderDocument } from '../views/render.ts'
 import { ReviewPage } from '../views/review-page.tsx'
 import { PageCache } from './page-cache.ts'
+import { ADMIN_JS, ADMIN_JS_HREF, ADMIN_JS_VERSION, CSS, CSS_HREF, CSS_VERSION } from './assets.ts'
 import { csrfGuard, sessionMiddleware, type AuthEnv } from './auth.ts'
 import { adminAuthRoutes } from './routes/admin-auth.tsx'
 import { adminReviewRoutes } from './routes/admin-reviews.tsx'
+import { adminSettingsRoutes } from './routes/admin-settings.tsx'
+import { diaryRoutes } from './routes/diary.tsx'
 
-const CSS = readFileSync(new URL('../views/assets/site.css', import.meta.url), 'utf8')
-const CSS_VERSION = createHash('sha1').update(CSS).digest('hex').slice(0, 10)
-export const CSS_HREF = `/assets/site.css?v=${CSS_VERSION}`
+export { CSS_HREF, ADMIN_JS_HREF }
 
 const MEDIA_TYPES: Record<string, string> = {
   '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp', '.avif': 'image/avif', '.gif': 'image/gif',
@@ -67,6 +66,8 @@ export function createApp(site: Site): Hono<AuthEnv> {
   app.use('/admin/*', csrfGuard)
   app.route('/', adminAuthRoutes(site, chrome))
   app.route('/', adminReviewRoutes(site, chrome))
+  app.route('/', adminSettingsRoutes(site, chrome))
+  app.route('/', diaryRoutes(site))
 
   /** Serves a page from the cache, rendering it on a miss; answers 304 when the reader has it. */
   async function page(c: Context, render: () => Promise<string>) {
@@ -106,6 +107,12 @@ export function createApp(site: Site): Hono<AuthEnv> {
     c.header('Content-Type', 'text/css; charset=utf-8')
     c.header('Cache-Control', c.req.query('v') === CSS_VERSION ? 'public, max-age=31536000, immutable' : 'public, max-age=300')
     return c.body(CSS)
+  })
+
+  app.get('/assets/admin.js', (c) => {
+    c.header('Content-Type', 'text/javascript; charset=utf-8')
+    c.header('Cache-Control', c.req.query('v') === ADMIN_JS_VERSION ? 'public, max-age=31536000, immutable' : 'public, max-age=300')
+    return c.body(ADMIN_JS)
   })
 
   app.get('/media/*', async (c) => {

@@ -35,11 +35,11 @@ export function runCli(args: string[], dataDir: string, input?: string): Promise
 export type RunningServer = { url: string; process: ChildProcess; output: () => string; stop(): Promise<void> }
 
 /** Starts `dramalog serve --port 0` as a real process and waits until it listens. */
-export function startServer(dataDir: string): Promise<RunningServer> {
+export function startServer(dataDir: string, extraEnv: Record<string, string> = {}): Promise<RunningServer> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--host', '127.0.0.1'], {
       cwd: ROOT,
-      env: { ...process.env, DRAMALOG_DATA_DIR: dataDir, DATABASE_URL: '', PORT: '' },
+      env: { ...process.env, DRAMALOG_DATA_DIR: dataDir, DATABASE_URL: '', PORT: '', ...extraEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let output = ''

@@ -280,3 +280,54 @@ describe('the editor', () => {
     expect(record!.doc.intro).toBe('A calm *little* show.')
   })
 })
+
+describe('site settings', () => {
+  it('lets the owner change rubric and meter without breaking existing reviews', async () => {
+    await loadDemo(site)
+    const client = await signedIn()
+    const csrf = await client.csrfFrom('/admin/settings')
+    const res = await client.post('/admin/settings', {
+      _csrf: csrf, name: 'Rain Reviews', description: 'Dramas, rated in umbrellas.', author: 'Mira', baseUrl: 'https://rain.example/',
+      dateOrder: 'dmy', perPage: '10', rubric: 'Plot\nActing\nMood', meterName: 'Umbrella Meter', meterSymbol: '☂️', meterMax: '10',
+      meterDirection: 'higher-is-better', meterUnit: 'umbrellas',
+    })
+    expect(res.status).toBe(303)
+    const home = await (await app.request('/')).text()
+    expect(home).toContain('<span class="brand-name">Rain Reviews</span>')
+    expect(home).toContain('<link rel="canonical" href="https://rain.example/"/>')
+    const review = await app.request('/reviews/paper-lanterns-season-1')
+    expect(review.status).toBe(200)
+    const html = await review.text()
+    // The review keeps its sections and the maximum it was rated on.
+    expect(html).toContain('aria-label="2 of 5 umbrellas"')
+    expect([...html.matchAll(/<span class="aspect-name">([^<]+)/g)].map((m) => m[1])).toEqual(['Story / Writing', 'Acting', 'Originality', 'Vibes', 'Impact'])
+    // The editor offers the new rubric plus the review's own aspects, and the new meter.
+    const csrf2 = await client.csrfFrom('/admin/reviews/new')
+    const fresh = await (await client.request('/admin/reviews/new')).text()
+    expect(fresh).toContain('<option value="Mood"')
+    expect(fresh).toContain('10 of 10 umbrellas')
+    expect(csrf2).toBeTruthy()
+  })
+
+  it('refuses bad settings with field messages and changes nothing', async () => {
+    const client = await signedIn()
+    const csrf = await client.csrfFrom('/admin/settings')
+    const res = await client.post('/admin/settings', {
+      _csrf: csrf, name: '', description: '', author: '', baseUrl: 'not a url', dateOrder: 'auto', perPage: '12', rubric: 'Acting\nacting',
+      meterName: 'M', meterSymbol: '🤦', meterMax: '0', meterDirection: 'lower-is-better', meterUnit: 'facepalms',
+    })
+    expect(res.status).toBe(422)
+    const html = await res.text()
+    expect(html).toContain('id="meterMax-error"')
+    expect(html).toContain('rubric aspects must be unique')
+    expect(await (await app.request('/')).text()).toContain('<span class="brand-name">Dramalog</span>')
+  })
+
+  it('is for the owner only', async () => {
+    await addUser(site, { username: 'ed', displayName: 'Ed', role: 'editor', password: PASSWORD })
+    const editor = await signedIn('ed')
+    expect((await editor.request('/admin/settings')).status).toBe(403)
+    const csrf = await editor.csrfFrom('/admin')
+    expect((await editor.post('/admin/settings', { _csrf: csrf, name: 'Taken over' })).status).toBe(403)
+  })
+})

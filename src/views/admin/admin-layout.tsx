@@ -3,7 +3,7 @@ import type { SessionUser } from '../../domain/user.ts'
 import type { Chrome } from '../layout.tsx'
 
 /** What every admin page needs: the chrome, who is signed in and the CSRF token for forms. */
-export type AdminChrome = Chrome & { user: SessionUser; csrf: string }
+export type AdminChrome = Chrome & { user: SessionUser; csrf: string; scriptHref?: string }
 
 /** Hidden CSRF field: every admin form includes it. */
 export const CsrfField: FC<{ token: string }> = ({ token }) => <input type="hidden" name="_csrf" value={token} />
@@ -27,6 +27,7 @@ export const AdminLayout: FC<{ chrome: AdminChrome; title: string; active?: stri
       <title>{`${title} · ${chrome.settings.name} admin`}</title>
       <meta name="color-scheme" content="light dark" />
       <link rel="stylesheet" href={chrome.cssHref} />
+      {chrome.scriptHref && <script src={chrome.scriptHref} defer></script>}
     </head>
     <body class="admin">
       <a class="skip-link" href="#main">Skip to content</a>

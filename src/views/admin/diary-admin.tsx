@@ -243,7 +243,7 @@ const AdminRow: FC<{ entry: DiaryEntry; meter: MeterSettings }> = ({ entry: e, m
       </span>
     </div>
     <div class="diary-row-side">
-      <StatusBadge status={e.status} />
+      {e.status !== 'planned' && <StatusBadge status={e.status} />}
       {e.rewatch && <span class="status-badge status-rewatch">Rewatch</span>}
       {e.meter && <Meter value={e.meter.value} max={e.meter.max} meter={meter} />}
     </div>

@@ -16,23 +16,56 @@ const STATUSES = [
 const Err: FC<{ errors: FormErrors; name: string }> = ({ errors, name }) =>
   errors[name] ? <span class="field-error" id={`${name}-error`}>{errors[name]}</span> : null
 
+const fieldId = (name: string) => `f-${name.replace(/\./g, '-')}`
+
+/** The ids that describe a control: its hint and its error, when present. */
+function describedBy(name: string, hint: string | undefined, errors: FormErrors): string | undefined {
+  const ids = [hint ? `${fieldId(name)}-hint` : '', errors[name] ? `${name}-error` : ''].filter(Boolean)
+  return ids.length ? ids.join(' ') : undefined
+}
+
+/** A field's frame: its label (only the label's words, so it names the control exactly), hint and error. */
+const Shell: FC<{ name: string; label: string; hint?: string; errors: FormErrors; wide?: boolean; children?: unknown }> = (p) => (
+  <div class={`field${p.wide ? ' wide' : ''}${p.errors[p.name] ? ' has-error' : ''}`}>
+    <label for={fieldId(p.name)}>{p.label}</label>
+    {p.children as never}
+    {p.hint && <small class="hint" id={`${fieldId(p.name)}-hint`}>{p.hint}</small>}
+    <Err errors={p.errors} name={p.name} />
+  </div>
+)
+
 /** A labelled text input with its error, wired for screen readers. */
-const Text: FC<{ name: string; label: string; value: string; errors: FormErrors; type?: string; hint?: string; list?: string; wide?: boolean; inputmode?: "numeric" | "decimal"; placeholder?: string }> = (p) => (
-  <label class={`field${p.wide ? ' wide' : ''}${p.errors[p.name] ? ' has-error' : ''}`}>
-    <span>{p.label}</span>
+const Text: FC<{ name: string; label: string; value: string; errors: FormErrors; type?: string; hint?: string; list?: string; wide?: boolean; inputmode?: "numeric" | "decimal"; placeholder?: string; step?: string }> = (p) => (
+  <Shell name={p.name} label={p.label} hint={p.hint} errors={p.errors} wide={p.wide}>
     <input
+      id={fieldId(p.name)}
       name={p.name}
       type={p.type ?? 'text'}
       value={p.value}
       list={p.list}
       inputmode={p.inputmode}
       placeholder={p.placeholder}
+      step={p.step}
       aria-invalid={p.errors[p.name] ? 'true' : undefined}
-      aria-describedby={p.errors[p.name] ? `${p.name}-error` : undefined}
+      aria-describedby={describedBy(p.name, p.hint, p.errors)}
     />
-    {p.hint && <small class="hint">{p.hint}</small>}
-    <Err errors={p.errors} name={p.name} />
-  </label>
+  </Shell>
+)
+
+/** A labelled textarea. */
+const Area: FC<{ name: string; label: string; value: string; errors: FormErrors; rows: number; hint?: string; wide?: boolean }> = (p) => (
+  <Shell name={p.name} label={p.label} hint={p.hint} errors={p.errors} wide={p.wide}>
+    <textarea id={fieldId(p.name)} name={p.name} rows={p.rows} aria-invalid={p.errors[p.name] ? 'true' : undefined} aria-describedby={describedBy(p.name, p.hint, p.errors)}>{p.value}</textarea>
+  </Shell>
+)
+
+/** A labelled select. */
+const Choice: FC<{ name: string; label: string; value: string; options: readonly (readonly [string, string])[]; errors: FormErrors; hint?: string }> = (p) => (
+  <Shell name={p.name} label={p.label} hint={p.hint} errors={p.errors}>
+    <select id={fieldId(p.name)} name={p.name} aria-describedby={describedBy(p.name, p.hint, p.errors)}>
+      {p.options.map(([v, l]) => <option value={v} selected={p.value === v}>{l}</option>)}
+    </select>
+  </Shell>
 )
 
 /** The review editor: the house format as a plain form that works without JavaScript. */
@@ -71,7 +104,7 @@ export const EditorPage: FC<{
           <h2 id="conflict-h">Someone saved this review while you were editing</h2>
           <p>
             Revision {conflict.revision} was saved at {conflict.savedAt.replace('T', ' ').slice(0, 16)} UTC. Your text is still in the form
-            below, nothing is lost. Compare, then save again to keep your version, or take theirs field by field.
+            below, nothing is lost. Compare, then save again to keep your version, or copy over what you want from theirs first.
           </p>
           <table class="diff-table">
             <thead><tr><th scope="col">Field</th><th scope="col">Their version (saved)</th><th scope="col">Your version (in the form)</th></tr></thead>
@@ -101,10 +134,7 @@ export const EditorPage: FC<{
             {pasteIssues && pasteIssues.length > 0 && (
               <ul class="form-error" role="alert">{pasteIssues.map((i) => <li>{i}</li>)}</ul>
             )}
-            <label class="field wide">
-              <span>Pasted text</span>
-              <textarea name="paste" rows={8}>{pasteText ?? ''}</textarea>
-            </label>
+            <Area name="paste" label="Pasted text" value={pasteText ?? ''} rows={8} errors={{}} wide />
             <button type="submit" name="_action" value="paste" class="button">Fill the form from this text</button>
           </details>
 
@@ -118,12 +148,7 @@ export const EditorPage: FC<{
               <Text name="nativeTitle" label="Native title" value={form.nativeTitle} errors={errors} />
               <Text name="romanizedTitle" label="Romanisation" value={form.romanizedTitle} errors={errors} />
             </div>
-            <label class={`field wide${errors.intro ? ' has-error' : ''}`}>
-              <span>Intro</span>
-              <textarea name="intro" rows={6}>{form.intro}</textarea>
-              <small class="hint">Markdown: *italics*, **bold**, [links](https://…), lists with "- ".</small>
-              <Err errors={errors} name="intro" />
-            </label>
+            <Area name="intro" label="Intro" value={form.intro} rows={6} errors={errors} wide hint={'Markdown: *italics*, **bold**, [links](https://…), lists with "- ".'} />
           </div>
 
           <h2 class="editor-section-title">Sections</h2>
@@ -131,19 +156,10 @@ export const EditorPage: FC<{
             <fieldset class="panel section-edit">
               <legend>Section {i + 1}</legend>
               <div class="row">
-                <label class="field">
-                  <span>Aspect</span>
-                  <select name={`sections.${i}.aspect`}>
-                    {aspects.map((a) => <option value={a} selected={a === s.aspect}>{a}</option>)}
-                  </select>
-                </label>
+                <Choice name={`sections.${i}.aspect`} label="Aspect" value={s.aspect} options={aspects.map((a) => [a, a] as const)} errors={errors} />
                 <Text name={`sections.${i}.verdict`} label="Verdict" value={s.verdict} errors={errors} />
               </div>
-              <label class="field wide">
-                <span>Text</span>
-                <textarea name={`sections.${i}.body`} rows={6}>{s.body}</textarea>
-                <Err errors={errors} name={`sections.${i}.body`} />
-              </label>
+              <Area name={`sections.${i}.body`} label="Text" value={s.body} rows={6} errors={errors} wide />
               <div class="row section-extras">
                 <Text name={`sections.${i}.score`} label="Score" value={s.score} errors={errors} inputmode="decimal" />
                 <Text name={`sections.${i}.scoreMax`} label="out of" value={s.scoreMax} errors={errors} inputmode="numeric" />
@@ -161,13 +177,8 @@ export const EditorPage: FC<{
 
         <aside class="editor-side">
           <div class="panel sticky-actions">
-            <label class="field">
-              <span>Status</span>
-              <select name="status">
-                {STATUSES.map(([v, l]) => <option value={v} selected={form.status === v}>{l}</option>)}
-              </select>
-            </label>
-            <Text name="publishAt" label="Publish at (UTC)" type="datetime-local" value={form.publishAt} errors={errors} hint="For scheduled reviews; published ones keep their date." />
+            <Choice name="status" label="Status" value={form.status} options={STATUSES} errors={errors} />
+            <Text name="publishAt" label="Publish at (UTC)" type="datetime-local" step="1" value={form.publishAt} errors={errors} hint="For scheduled reviews; published ones keep their date." />
             <div class="actions">
               <button type="submit" name="_action" value="save" class="button primary">Save</button>
               <button type="submit" name="_action" value="preview" class="button" formtarget="_blank">Preview</button>
@@ -200,14 +211,7 @@ export const EditorPage: FC<{
             </div>
             <Text name="platform" label="Platform" value={form.platform} errors={errors} list="platforms" />
             <div class="row">
-              <label class="field">
-                <span>Watch</span>
-                <select name="firstWatch">
-                  <option value="" selected={form.firstWatch === ''}>Not said</option>
-                  <option value="yes" selected={form.firstWatch === 'yes'}>First watch</option>
-                  <option value="no" selected={form.firstWatch === 'no'}>Rewatch</option>
-                </select>
-              </label>
+              <Choice name="firstWatch" label="Watch" value={form.firstWatch} options={[['', 'Not said'], ['yes', 'First watch'], ['no', 'Rewatch']]} errors={errors} />
               <Text name="reviewedOn" label="Reviewed on" type="date" value={form.reviewedOn} errors={errors} />
             </div>
           </div>
@@ -216,12 +220,9 @@ export const EditorPage: FC<{
             <h2 class="panel-title">Poster</h2>
             {form.posterSrc && <img class="poster-thumb" src={form.posterSrc} alt="Current poster" width={120} height={180} />}
             <input type="hidden" name="posterSrc" value={form.posterSrc} />
-            <label class={`field${errors.poster ? ' has-error' : ''}`}>
-              <span>{form.posterSrc ? 'Replace the image' : 'Image'}</span>
-              <input type="file" name="posterFile" accept="image/jpeg,image/png,image/webp,image/avif,image/gif" />
-              <small class="hint">JPEG, PNG, WebP, AVIF or GIF, up to 10 MB.</small>
-              <Err errors={errors} name="poster" />
-            </label>
+            <Shell name="poster" label={form.posterSrc ? 'Replace the image' : 'Image'} hint="JPEG, PNG, WebP, AVIF or GIF, up to 10 MB." errors={errors}>
+              <input id={fieldId('poster')} type="file" name="posterFile" accept="image/jpeg,image/png,image/webp,image/avif,image/gif" aria-describedby={describedBy('poster', 'JPEG, PNG, WebP, AVIF or GIF, up to 10 MB.', errors)} />
+            </Shell>
             <Text name="posterCredit" label="Credit line" value={form.posterCredit} errors={errors} />
             <Text name="posterAlt" label="Description for screen readers" value={form.posterAlt} errors={errors} />
           </div>
@@ -245,15 +246,8 @@ export const EditorPage: FC<{
           <div class="panel">
             <h2 class="panel-title">Tags and people</h2>
             <Text name="tags" label="Tags" value={form.tags} errors={errors} hint="Separated by commas." />
-            <label class="field">
-              <span>Cast and crew</span>
-              <textarea name="people" rows={4}>{form.people}</textarea>
-              <small class="hint">One per line; add a role in brackets: "Park Eun-soo (director)".</small>
-            </label>
-            <label class="field">
-              <span>Songs</span>
-              <textarea name="songs" rows={2}>{form.songs}</textarea>
-            </label>
+            <Area name="people" label="Cast and crew" value={form.people} rows={4} errors={errors} hint={'One per line; add a role in brackets: "Park Eun-soo (director)".'} />
+            <Area name="songs" label="Songs" value={form.songs} rows={2} errors={errors} hint="One per line." />
             <Text name="slug" label="Address" value={form.slug} errors={errors} hint="Leave empty to make one from the title." />
             <Text name="author" label="Byline" value={form.author} errors={errors} />
           </div>

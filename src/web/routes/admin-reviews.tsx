@@ -20,6 +20,7 @@ import type { Chrome } from '../../views/layout.tsx'
 import { renderDocument } from '../../views/render.ts'
 import { ReviewPage } from '../../views/review-page.tsx'
 import { requireUser, type AuthEnv } from '../auth.ts'
+import { ADMIN_JS_HREF } from '../assets.ts'
 
 const FIELD_LABELS: [keyof ReviewForm, string][] = [
   ['title', 'Title'], ['headline', 'Headline'], ['hook', 'Hook'], ['nativeTitle', 'Native title'], ['year', 'Year'], ['origin', 'Origin'],
@@ -51,7 +52,9 @@ export function adminReviewRoutes(site: Site, chromeOf: (c: Context<AuthEnv>) =>
   app.use('/admin/reviews/*', requireUser)
   app.use('/admin/reviews', requireUser)
 
-  const adminChrome = async (c: Context<AuthEnv>): Promise<AdminChrome> => ({ ...(await chromeOf(c)), user: c.get('user')!, csrf: c.get('csrf') })
+  const adminChrome = async (c: Context<AuthEnv>): Promise<AdminChrome> => ({
+    ...(await chromeOf(c)), user: c.get('user')!, csrf: c.get('csrf'), scriptHref: ADMIN_JS_HREF,
+  })
 
   app.get('/admin', async (c) => {
     const user = c.get('user')!

@@ -1,0 +1,202 @@
+import type { Child, FC } from 'hono/jsx'
+import type { CountBucket, YearSummary } from '../domain/diary.ts'
+import { meterText } from '../domain/meter.ts'
+import type { MeterSettings } from '../domain/settings.ts'
+import { Meter } from './components.tsx'
+import { YearLinks } from './diary-page.tsx'
+import { Layout, type Chrome } from './layout.tsx'
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const
+const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'] as const
+
+/** How many bars a ranking shows before folding the rest into "Other". */
+const TOP = 8
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`
+const pct = (n: number) => `${Number(n.toFixed(3))}%`
+
+/** At most `TOP` bars: the leaders, then everything else summed. */
+function topBuckets(buckets: readonly CountBucket[]): CountBucket[] {
+  if (buckets.length <= TOP) return [...buckets]
+  const head = buckets.slice(0, TOP - 1)
+  const rest = buckets.slice(TOP - 1)
+  return [...head, { key: '_other', label: `Other (${rest.length})`, count: rest.reduce((a, b) => a + b.count, 0) }]
+}
+
+/**
+ * Upright bars, one per label, drawn in percentages of the width so the SVG fills any column
+ * while its text keeps its real size. The data is also in the `<desc>` for screen readers.
+ */
+const ColumnChart: FC<{
+  id: string
+  title: string
+  labels: readonly string[]
+  /** One-letter labels for narrow screens, where the full ones would touch. */
+  narrowLabels?: readonly string[]
+  longLabels: readonly string[]
+  values: readonly number[]
+  height?: number
+}> = ({ id, title, labels, narrowLabels, longLabels, values, height = 200 }) => {
+  const top = 22
+  const base = height - 28
+  const most = Math.max(1, ...values)
+  const slot = 100 / values.length
+  const desc = values.map((v, i) => `${longLabels[i]}: ${v}`).join(', ')
+  return (
+    <svg class="chart-svg" width="100%" height={height} role="img" aria-labelledby={`${id}-t ${id}-d`}>
+      <title id={`${id}-t`}>{title}</title>
+      <desc id={`${id}-d`}>{desc}</desc>
+      {[0.5, 1].map((f) => (
+        <line class="chart-grid" x1="0" x2="100%" y1={base - (base - top) * f} y2={base - (base - top) * f} />
+      ))}
+      {values.map((v, i) => {
+        const h = v === 0 ? 0 : Math.max(3, ((base - top) * v) / most)
+        const cx = pct((i + 0.5) * slot)
+        return (
+          <g class={v === 0 ? 'is-zero' : undefined}>
+            {v > 0 && <rect class="chart-bar" x={pct((i + 0.16) * slot)} width={pct(slot * 0.68)} y={base - h} height={h} rx="3" />}
+            <text class="chart-value" x={cx} y={base - h - 6} text-anchor="middle">{v > 0 ? v : ''}</text>
+            <text class={`chart-label${narrowLabels ? ' is-wide-only' : ''}`} x={cx} y={height - 8} text-anchor="middle">{labels[i]}</text>
+            {narrowLabels && <text class="chart-label is-narrow-only" x={cx} y={height - 8} text-anchor="middle">{narrowLabels[i]}</text>}
+          </g>
+        )
+      })}
+      <line class="chart-axis" x1="0" x2="100%" y1={base} y2={base} />
+    </svg>
+  )
+}
+
+/** A ranking as sideways bars, label above each bar and its count at the end of the row. */
+const BarChart: FC<{ id: string; title: string; buckets: readonly CountBucket[] }> = ({ id, title, buckets }) => {
+  const row = 46
+  const shown = topBuckets(buckets)
+  const most = Math.max(1, ...shown.map((b) => b.count))
+  const desc = shown.map((b) => `${b.label}: ${b.count}`).join(', ')
+  return (
+    <svg class="chart-svg" width="100%" height={shown.length * row} role="img" aria-labelledby={`${id}-t ${id}-d`}>
+      <title id={`${id}-t`}>{title}</title>
+      <desc id={`${id}-d`}>{desc}</desc>
+      {shown.map((b, i) => {
+        const y = i * row
+        return (
+          <g class={b.key === '' || b.key === '_other' ? 'is-muted' : undefined}>
+            <text class="chart-label chart-label-start" x="0" y={y + 17}>{b.label}</text>
+            <text class="chart-value" x="100%" y={y + 17} text-anchor="end">{b.count}</text>
+            <rect class="chart-track" x="0" y={y + 25} width="100%" height="10" rx="5" />
+            <rect class="chart-bar" x="0" y={y + 25} width={pct(Math.max(1.5, (b.count / most) * 100))} height="10" rx="5" />
+          </g>
+        )
+      })}
+    </svg>
+  )
+}
+
+const Stat: FC<{ value: string | number; label: string; accent?: boolean }> = ({ value, label, accent }) => (
+  <li class={`yir-stat${accent ? ' is-accent' : ''}`}>
+    <span class="yir-stat-value">{value}</span>
+    <span class="yir-stat-label">{label}</span>
+  </li>
+)
+
+const ChartCard: FC<{ id: string; heading: string; note?: string; size?: 'wide' | 'meter'; children?: Child }> = ({ id, heading, note, size, children }) => (
+  <section class={`chart-card${size ? ` is-${size}` : ''}`} aria-labelledby={`${id}-h`}>
+    <h2 id={`${id}-h`}>{heading}</h2>
+    {note && <p class="chart-note">{note}</p>}
+    {children}
+  </section>
+)
+
+/** A year of watching in numbers and SVG charts; no JavaScript. */
+export const YearInReviewPage: FC<{ chrome: Chrome; summary: YearSummary; years: number[] }> = ({ chrome, summary: s, years }) => {
+  const { settings } = chrome
+  const meter: MeterSettings = settings.meter
+  const avg = s.averageMeter
+  const busiest = s.byMonth.indexOf(Math.max(...s.byMonth))
+  const topCountry = s.byCountry.find((b) => b.key !== '')
+  const lead = [
+    `${plural(s.total, 'watch', 'watches')} in ${s.year}`,
+    s.total > 0 && s.byMonth[busiest]! > 0 ? `busiest in ${MONTH_NAMES[busiest]}` : null,
+    topCountry ? `mostly from ${topCountry.label}` : null,
+  ]
+    .filter(Boolean)
+    .join(', ')
+  return (
+    <Layout
+      chrome={chrome}
+      title={`${s.year} in review · ${settings.name}`}
+      description={`${lead}: what ${settings.author} watched in ${s.year}, by month, country and platform.`}
+      canonicalPath={`/diary/${s.year}`}
+    >
+      <div class="wrap yir">
+        <p class="yir-back"><a href="/diary">← Watch diary</a></p>
+        <header class="yir-head">
+          <div>
+            <p class="kicker">Year in review</p>
+            <h1>{s.year} in dramas</h1>
+            <p class="yir-lead">{lead}.</p>
+          </div>
+          <YearLinks years={years} current={s.year} label="All years" />
+        </header>
+
+        <ul class="yir-stats">
+          <Stat value={s.total} label={s.total === 1 ? 'watch' : 'watches'} accent />
+          <Stat value={s.byStatus.finished} label="finished" />
+          <Stat value={s.episodes} label={s.episodes === 1 ? 'episode' : 'episodes'} />
+          <Stat value={s.rewatches} label={s.rewatches === 1 ? 'rewatch' : 'rewatches'} />
+          {s.byStatus.watching > 0 && <Stat value={s.byStatus.watching} label="still watching" />}
+          {s.byStatus.dropped > 0 && <Stat value={s.byStatus.dropped} label="dropped" />}
+        </ul>
+
+        <div class="chart-grid-layout">
+          <ChartCard
+            id="by-month"
+            heading="Watches by month"
+            size="wide"
+            note={s.byMonth[busiest]! > 0 ? `Busiest: ${MONTH_NAMES[busiest]}, ${plural(s.byMonth[busiest]!, 'watch', 'watches')}.` : undefined}
+          >
+            <ColumnChart
+              id="by-month-chart"
+              title={`Watches by month in ${s.year}`}
+              labels={MONTHS}
+              narrowLabels={MONTHS.map((m) => m.slice(0, 1))}
+              longLabels={MONTH_NAMES}
+              values={s.byMonth}
+              height={250}
+            />
+          </ChartCard>
+
+          <ChartCard id="meter" size="meter" heading={`Average ${meter.name}`} note={avg ? `${plural(avg.rated, 'rated watch', 'rated watches')}; ${meter.direction === 'lower-is-better' ? 'lower is better' : 'higher is better'}.` : undefined}>
+            {avg ? (
+              <>
+                <p class="yir-average">
+                  <span class="yir-average-value">{avg.value.toFixed(1)}</span>
+                  <span class="yir-average-max">/ {avg.max}</span>
+                </p>
+                <Meter value={Math.round(avg.value)} max={avg.max} meter={meter} size="large" />
+                <p class="visually-hidden">{`Average: ${meterText(avg.value, avg.max, meter)}`}</p>
+                <ColumnChart
+                  id="meter-chart"
+                  title={`How many watches got each ${meter.name} value`}
+                  labels={s.meterSpread.map((_, i) => String(i))}
+                  longLabels={s.meterSpread.map((_, i) => meterText(i, avg.max, meter))}
+                  values={s.meterSpread}
+                  height={150}
+                />
+              </>
+            ) : (
+              <p class="chart-empty">No watch was rated this year.</p>
+            )}
+          </ChartCard>
+
+          <ChartCard id="by-country" heading="By country">
+            <BarChart id="by-country-chart" title={`Watches by country in ${s.year}`} buckets={s.byCountry} />
+          </ChartCard>
+
+          <ChartCard id="by-platform" heading="By platform">
+            <BarChart id="by-platform-chart" title={`Watches by platform in ${s.year}`} buckets={s.byPlatform} />
+          </ChartCard>
+        </div>
+      </div>
+    </Layout>
+  )
+}

@@ -1,0 +1,30 @@
+import { Hono, type Context } from 'hono'
+import { updateSettings } from '../../services/settings.ts'
+import type { Site } from '../../services/site.ts'
+import { SettingsPage, settingsForm, settingsInput, type SettingsForm } from '../../views/admin/settings-page.tsx'
+import type { Chrome } from '../../views/layout.tsx'
+import { renderDocument } from '../../views/render.ts'
+import { requireRole, type AuthEnv } from '../auth.ts'
+
+/** Site settings, for the owner. */
+export function adminSettingsRoutes(site: Site, chromeOf: (c: Context<AuthEnv>) => Promise<Chrome>): Hono<AuthEnv> {
+  const app = new Hono<AuthEnv>()
+  app.use('/admin/settings', requireRole('owner'))
+  const adminChrome = async (c: Context<AuthEnv>) => ({ ...(await chromeOf(c)), user: c.get('user')!, csrf: c.get('csrf') })
+
+  app.get('/admin/settings', async (c) => {
+    const chrome = await adminChrome(c)
+    const notice = c.req.query('saved') ? 'Settings saved.' : null
+    return c.html(renderDocument(<SettingsPage chrome={chrome} form={settingsForm(chrome.settings)} errors={{}} notice={notice} />))
+  })
+
+  app.post('/admin/settings', async (c) => {
+    const body = await c.req.parseBody()
+    const form: SettingsForm = {}
+    for (const [k, v] of Object.entries(body)) if (typeof v === 'string') form[k] = v.replace(/\r\n?/g, '\n')
+    const result = await updateSettings(site, c.get('user')!, settingsInput(form))
+    if (!result.ok) return c.html(renderDocument(<SettingsPage chrome={await adminChrome(c)} form={form} errors={result.errors} />), 422)
+    return c.redirect('/admin/settings?saved=1', 303)
+  })
+  return app
+}

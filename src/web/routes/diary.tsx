@@ -1,0 +1,169 @@
+import { Hono, type Context } from 'hono'
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
+import { DIARY_FIELDS, DiaryStatus, diaryFormValues, type DiaryFormValues } from '../../domain/diary.ts'
+import { InvalidInputError, NotFoundError } from '../../domain/errors.ts'
+import type { SiteSettings } from '../../domain/settings.ts'
+import type { SessionUser } from '../../domain/user.ts'
+import {
+  deleteDiaryEntry, loadDiaryAdmin, loadDiaryEntry, loadDiaryFormChoices, loadDiaryPage, loadYearInReview, recordDiaryEntry,
+  updateDiaryEntry,
+} from '../../services/diary.ts'
+import type { Site } from '../../services/site.ts'
+import { getContentVersion, getSiteSettings } from '../../store/settings.ts'
+import type { AdminChrome } from '../../views/admin/admin-layout.tsx'
+import { DiaryAdminPage, DiaryFormPage, type DiaryFormErrors } from '../../views/admin/diary-admin.tsx'
+import { DiaryPage } from '../../views/diary-page.tsx'
+import type { Chrome } from '../../views/layout.tsx'
+import { renderDocument } from '../../views/render.ts'
+import { YearInReviewPage } from '../../views/year-in-review-page.tsx'
+import { CSS_HREF } from '../assets.ts'
+import { cookieOptions, requireUser, type AuthEnv } from '../auth.ts'
+import { PageCache } from '../page-cache.ts'
+
+type C = Context<AuthEnv>
+
+// What the last admin write did, shown once on the list it redirects to.
+const FLASH_COOKIE = 'dramalog_diary_flash'
+
+/** `?page=` as a page number; anything else is a page that does not exist. */
+function pageNumber(raw: string | undefined): number {
+  if (raw === undefined) return 1
+  if (!/^[1-9]\d{0,5}$/.test(raw)) throw new NotFoundError('page', raw)
+  return Number(raw)
+}
+
+/** The form's own fields as strings; files and unknown keys are dropped. */
+function formValues(body: Record<string, unknown>): DiaryFormValues {
+  const values: DiaryFormValues = {}
+  for (const f of DIARY_FIELDS) {
+    const v = body[f]
+    if (typeof v === 'string') values[f] = v
+  }
+  return values
+}
+
+function fieldErrors(err: InvalidInputError): DiaryFormErrors {
+  const errors: DiaryFormErrors = {}
+  for (const i of err.issues) {
+    const field = (DIARY_FIELDS as readonly string[]).includes(i.field) ? (i.field as keyof DiaryFormErrors) : 'entry'
+    errors[field] ??= i.message
+  }
+  return errors
+}
+
+/** The diary's public pages and its admin screens. */
+export function diaryRoutes(site: Site): Hono<AuthEnv> {
+  const app = new Hono<AuthEnv>()
+  const cache = new PageCache(500)
+
+  const chromeOf = (settings: SiteSettings): Chrome => ({
+    settings: site.baseUrl ? { ...settings, baseUrl: site.baseUrl } : settings,
+    cssHref: CSS_HREF,
+  })
+  const adminChrome = async (c: C): Promise<AdminChrome> => ({
+    ...chromeOf(await getSiteSettings(site.db)),
+    user: signedIn(c),
+    csrf: c.get('csrf'),
+  })
+
+  /** Serves a public page from the cache (keyed on the content version), with an ETag. */
+  async function cached(c: C, render: () => Promise<string>) {
+    const version = await getContentVersion(site.db)
+    const key = c.req.path + '?' + (c.req.query('page') ?? '')
+    const page = cache.get(version, key) ?? cache.set(version, key, 200, await render())
+    c.header('ETag', page.etag)
+    c.header('Cache-Control', 'public, max-age=0, must-revalidate')
+    if (c.req.header('If-None-Match') === page.etag) return c.body(null, 304)
+    return c.html(page.html, 200)
+  }
+
+  app.get('/diary', async (c) => {
+    const raw = c.req.query('page')
+    const n = pageNumber(raw)
+    if (n === 1 && raw !== undefined) return c.redirect('/diary', 301)
+    return cached(c, async () => {
+      const data = await loadDiaryPage(site, n)
+      return renderDocument(<DiaryPage chrome={chromeOf(data.settings)} list={data.list} watchlist={data.watchlist} years={data.years} />)
+    })
+  })
+
+  app.get('/diary/:year{[0-9]{4}}', async (c) => {
+    const year = Number(c.req.param('year'))
+    return cached(c, async () => {
+      const data = await loadYearInReview(site, year)
+      return renderDocument(<YearInReviewPage chrome={chromeOf(data.settings)} summary={data.summary} years={data.years} />)
+    })
+  })
+
+  app.get('/admin/diary', requireUser, async (c) => {
+    const data = await loadDiaryAdmin(site, pageNumber(c.req.query('page')))
+    const notice = getCookie(c, FLASH_COOKIE) ?? null
+    if (notice) deleteCookie(c, FLASH_COOKIE, { path: '/admin/diary', secure: cookieOptions(c).secure })
+    c.header('Cache-Control', 'no-store')
+    return c.html(renderDocument(<DiaryAdminPage chrome={await adminChrome(c)} list={data.list} watchlist={data.watchlist} notice={notice} />))
+  })
+
+  app.get('/admin/diary/new', requireUser, async (c) => {
+    const status = DiaryStatus.safeParse(c.req.query('status'))
+    const values: DiaryFormValues = { status: status.success ? status.data : 'finished' }
+    return formPage(c, null, values, {}, 200)
+  })
+
+  app.post('/admin/diary', requireUser, async (c) => {
+    const values = formValues(await c.req.parseBody())
+    try {
+      await recordDiaryEntry(site, values, signedIn(c).id)
+    } catch (err) {
+      if (err instanceof InvalidInputError) return formPage(c, null, values, fieldErrors(err), 422)
+      throw err
+    }
+    return done(c, values.status === 'planned' ? 'planned' : 'added')
+  })
+
+  app.get('/admin/diary/:id{[0-9]+}', requireUser, async (c) => {
+    const entry = await loadDiaryEntry(site, Number(c.req.param('id')))
+    return formPage(c, entry.id, diaryFormValues(entry), {}, 200)
+  })
+
+  app.post('/admin/diary/:id{[0-9]+}', requireUser, async (c) => {
+    const id = Number(c.req.param('id'))
+    const values = formValues(await c.req.parseBody())
+    try {
+      await updateDiaryEntry(site, id, values)
+    } catch (err) {
+      if (err instanceof InvalidInputError) return formPage(c, id, values, fieldErrors(err), 422)
+      throw err
+    }
+    return done(c, 'saved')
+  })
+
+  app.post('/admin/diary/:id{[0-9]+}/delete', requireUser, async (c) => {
+    await deleteDiaryEntry(site, Number(c.req.param('id')))
+    return done(c, 'deleted')
+  })
+
+  /** Renders the add (id null) or edit form with the given values and errors. */
+  async function formPage(c: C, id: number | null, values: DiaryFormValues, errors: DiaryFormErrors, status: 200 | 422) {
+    const [entry, choices] = await Promise.all([id === null ? null : loadDiaryEntry(site, id), loadDiaryFormChoices(site)])
+    c.header('Cache-Control', 'no-store')
+    const page = (
+      <DiaryFormPage chrome={await adminChrome(c)} entry={entry} values={values} errors={errors} reviews={choices.reviews} platforms={choices.platforms} />
+    )
+    return c.html(renderDocument(page), status)
+  }
+
+  return app
+}
+
+/** The signed-in user; routes that call this sit behind `requireUser`. */
+function signedIn(c: C): SessionUser {
+  const user = c.get('user')
+  if (!user) throw new Error('diary admin route reached without a signed-in user')
+  return user
+}
+
+/** After a write: remember what happened for the list page, then go there. */
+function done(c: C, what: 'added' | 'planned' | 'saved' | 'deleted') {
+  setCookie(c, FLASH_COOKIE, what, { ...cookieOptions(c, 60), path: '/admin/diary' })
+  return c.redirect('/admin/diary', 303)
+}
