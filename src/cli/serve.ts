@@ -2,6 +2,7 @@ import { loadConfig } from '../config.ts'
 import { loadDemo } from '../services/load-demo.ts'
 import { openSite } from '../services/site.ts'
 import { publishScheduled } from '../services/edit-review.ts'
+import { removeExpiredSessions } from '../services/accounts.ts'
 import { startServer } from '../web/server.ts'
 import { type Command, UsageError } from './command.ts'
 import { createProgress } from './progress.ts'
@@ -28,7 +29,8 @@ reviews are loaded so there is something to see.
       process.stdout.write(`New site in ${config.dataDir}: loaded ${result.created.length} demo reviews.\n`)
     }
     // Scheduled reviews go live on time, also those whose time passed while the server was down.
-    const publish = () => publishScheduled(site).catch((err: unknown) => console.error('publishing scheduled reviews failed:', err))
+    const publish = () =>
+      Promise.all([publishScheduled(site), removeExpiredSessions(site)]).catch((err: unknown) => console.error('background work failed:', err))
     await publish()
     const timer = setInterval(publish, config.publishIntervalSeconds * 1000)
     timer.unref()

@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { hash, verify } from '@node-rs/argon2'
 import { DramalogError, InvalidInputError, NotFoundError } from '../domain/errors.ts'
 import { lockSeconds, NewUser, Password, THROTTLE, type Role, type SessionUser } from '../domain/user.ts'
-import { deleteSession, deleteUserSessions, findSession, insertSession } from '../store/sessions.ts'
+import { deleteExpiredSessions, deleteSession, deleteUserSessions, findSession, insertSession } from '../store/sessions.ts'
 import { clearThrottle, findThrottle, putThrottle } from '../store/throttle.ts'
 import { countUsers, findUserByUsername, insertUser, listUsers, updatePasswordHash, type UserRow } from '../store/users.ts'
 import type { Site } from './site.ts'
@@ -118,6 +118,11 @@ export async function login(site: Site, username: string, password: string, ip: 
 /** The user and CSRF token of a session cookie's token, if the session is live. */
 export async function sessionFor(site: Site, token: string, now = new Date()) {
   return findSession(site.db, tokenHash(token), now.toISOString())
+}
+
+/** Deletes sessions past their expiry (they no longer sign anyone in; this only tidies up). */
+export async function removeExpiredSessions(site: Site, now = new Date()): Promise<void> {
+  await deleteExpiredSessions(site.db, now.toISOString())
 }
 
 export async function logout(site: Site, token: string): Promise<void> {

@@ -121,12 +121,33 @@ describe('help', () => {
     const data = temp()
     const top = await runCli(['--help'], data)
     expect(top.code).toBe(0)
-    for (const name of ['serve', 'import', 'export', 'demo']) {
+    for (const name of ['serve', 'import', 'export', 'demo', 'user']) {
       expect(top.stdout).toContain(`  ${name} `)
       const help = await runCli([name, '--help'], data)
       expect(help.code).toBe(0)
       expect(help.stdout).toContain(`Usage: dramalog ${name}`)
     }
     expect((await runCli(['frobnicate'], data)).code).toBe(2)
+  })
+})
+
+describe('dramalog user', () => {
+  it('adds accounts (the first is the owner), lists them and changes passwords', async () => {
+    const data = temp()
+    const first = await runCli(['user', 'add', 'Mira', '--name', 'Mira Chen', '--role', 'author'], data, 'correct horse battery\n')
+    expect(first.code).toBe(0)
+    expect(first.stdout).toContain('Added mira (owner).')
+    expect((await runCli(['user', 'add', 'bo', '--role', 'editor'], data, 'another fine password\n')).stdout).toContain('Added bo (editor).')
+    const short = await runCli(['user', 'add', 'cy'], data, 'short\n')
+    expect(short.code).toBe(1)
+    expect(short.stderr).toContain('password: must be at least 10 characters')
+    const taken = await runCli(['user', 'add', 'bo'], data, 'yet another password\n')
+    expect(taken.code).toBe(1)
+    expect(taken.stderr).toContain('the username "bo" is taken')
+    const list = await runCli(['user', 'list'], data)
+    expect(list.stdout.split('\n').filter(Boolean).map((l) => l.split(/\s+/).slice(0, 2))).toEqual([['mira', 'owner'], ['bo', 'editor']])
+    expect((await runCli(['user', 'passwd', 'mira'], data, 'a brand new password\n')).stdout).toContain('Changed the password of mira')
+    expect((await runCli(['user', 'passwd', 'nobody'], data, 'a brand new password\n')).code).toBe(1)
+    expect((await runCli(['user', 'add', 'x', '--role', 'king'], data, 'long enough pass\n')).code).toBe(2)
   })
 })
