@@ -1,18 +1,18 @@
 import { readFile } from 'node:fs/promises'
 import { extname, join, normalize } from 'node:path'
-import { Hono, type Context } from 'hono'
+import { Hono } from 'hono'
 import { secureHeaders } from 'hono/secure-headers'
 import { DramalogError, NotFoundError } from '../domain/errors.ts'
 import type { SiteSettings } from '../domain/settings.ts'
 import { loadHomePage, loadReviewPage } from '../services/pages.ts'
 import type { Site } from '../services/site.ts'
-import { getContentVersion, getSiteSettings } from '../store/settings.ts'
+import { getSiteSettings } from '../store/settings.ts'
 import { HomePage } from '../views/home-page.tsx'
 import type { Chrome } from '../views/layout.tsx'
 import { NotFoundPage } from '../views/not-found-page.tsx'
 import { renderDocument } from '../views/render.ts'
 import { ReviewPage } from '../views/review-page.tsx'
-import { PageCache } from './page-cache.ts'
+import { chromeFor, pageResponder } from './page-response.ts'
 import { ADMIN_JS, ADMIN_JS_HREF, ADMIN_JS_VERSION, CSS, CSS_HREF, CSS_VERSION } from './assets.ts'
 import { csrfGuard, sessionMiddleware, type AuthEnv } from './auth.ts'
 import { adminAuthRoutes } from './routes/admin-auth.tsx'
@@ -33,7 +33,6 @@ const STATUS: Record<DramalogError['code'], 400 | 403 | 404 | 409 | 422 | 500> =
 /** Builds the web application for a site. Routes stay thin: parse, call a service, render a view. */
 export function createApp(site: Site): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>()
-  const cache = new PageCache()
 
   app.use(
     secureHeaders({
@@ -54,10 +53,8 @@ export function createApp(site: Site): Hono<AuthEnv> {
     }),
   )
 
-  const chromeOf = (settings: SiteSettings): Chrome => ({
-    settings: site.baseUrl ? { ...settings, baseUrl: site.baseUrl } : settings,
-    cssHref: CSS_HREF,
-  })
+  const chromeOf = (settings: SiteSettings): Chrome => chromeFor(site, settings)
+  const page = pageResponder(site)
   const chrome = async (): Promise<Chrome> => chromeOf(await getSiteSettings(site.db))
 
   // Sessions and CSRF checks belong to the admin side; public pages set no cookies, so caches can share them.
@@ -67,18 +64,7 @@ export function createApp(site: Site): Hono<AuthEnv> {
   app.route('/', adminAuthRoutes(site, chrome))
   app.route('/', adminReviewRoutes(site, chrome))
   app.route('/', adminSettingsRoutes(site, chrome))
-  app.route('/', diaryRoutes(site))
-
-  /** Serves a page from the cache, rendering it on a miss; answers 304 when the reader has it. */
-  async function page(c: Context, render: () => Promise<string>) {
-    const version = await getContentVersion(site.db)
-    const key = c.req.path + '?' + (c.req.query('page') ?? '')
-    const cached = cache.get(version, key) ?? cache.set(version, key, 200, await render())
-    c.header('ETag', cached.etag)
-    c.header('Cache-Control', 'public, max-age=0, must-revalidate')
-    if (c.req.header('If-None-Match') === cached.etag) return c.body(null, 304)
-    return c.html(cached.html, cached.status as 200)
-  }
+  app.route('/', diaryRoutes(site, page))
 
   app.get('/', async (c) => {
     const raw = c.req.query('page')

@@ -9,16 +9,15 @@ import {
   updateDiaryEntry,
 } from '../../services/diary.ts'
 import type { Site } from '../../services/site.ts'
-import { getContentVersion, getSiteSettings } from '../../store/settings.ts'
+import { getSiteSettings } from '../../store/settings.ts'
 import type { AdminChrome } from '../../views/admin/admin-layout.tsx'
 import { DiaryAdminPage, DiaryFormPage, type DiaryFormErrors } from '../../views/admin/diary-admin.tsx'
 import { DiaryPage } from '../../views/diary-page.tsx'
 import type { Chrome } from '../../views/layout.tsx'
 import { renderDocument } from '../../views/render.ts'
 import { YearInReviewPage } from '../../views/year-in-review-page.tsx'
-import { CSS_HREF } from '../assets.ts'
 import { cookieOptions, requireUser, type AuthEnv } from '../auth.ts'
-import { PageCache } from '../page-cache.ts'
+import { chromeFor, type PageResponder } from '../page-response.ts'
 
 type C = Context<AuthEnv>
 
@@ -52,30 +51,14 @@ function fieldErrors(err: InvalidInputError): DiaryFormErrors {
 }
 
 /** The diary's public pages and its admin screens. */
-export function diaryRoutes(site: Site): Hono<AuthEnv> {
+export function diaryRoutes(site: Site, cached: PageResponder): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>()
-  const cache = new PageCache(500)
-
-  const chromeOf = (settings: SiteSettings): Chrome => ({
-    settings: site.baseUrl ? { ...settings, baseUrl: site.baseUrl } : settings,
-    cssHref: CSS_HREF,
-  })
+  const chromeOf = (settings: SiteSettings): Chrome => chromeFor(site, settings)
   const adminChrome = async (c: C): Promise<AdminChrome> => ({
     ...chromeOf(await getSiteSettings(site.db)),
     user: signedIn(c),
     csrf: c.get('csrf'),
   })
-
-  /** Serves a public page from the cache (keyed on the content version), with an ETag. */
-  async function cached(c: C, render: () => Promise<string>) {
-    const version = await getContentVersion(site.db)
-    const key = c.req.path + '?' + (c.req.query('page') ?? '')
-    const page = cache.get(version, key) ?? cache.set(version, key, 200, await render())
-    c.header('ETag', page.etag)
-    c.header('Cache-Control', 'public, max-age=0, must-revalidate')
-    if (c.req.header('If-None-Match') === page.etag) return c.body(null, 304)
-    return c.html(page.html, 200)
-  }
 
   app.get('/diary', async (c) => {
     const raw = c.req.query('page')
