@@ -13,6 +13,7 @@ import { NotFoundPage } from '../views/not-found-page.tsx'
 import { renderDocument } from '../views/render.ts'
 import { ReviewPage } from '../views/review-page.tsx'
 import { chromeFor, pageResponder } from './page-response.ts'
+import { compression } from './compression.ts'
 import { ADMIN_JS, ADMIN_JS_HREF, ADMIN_JS_VERSION, CSS, CSS_HREF, CSS_VERSION } from './assets.ts'
 import { csrfGuard, sessionMiddleware, type AuthEnv } from './auth.ts'
 import { adminAuthRoutes } from './routes/admin-auth.tsx'
@@ -34,6 +35,7 @@ const STATUS: Record<DramalogError['code'], 400 | 403 | 404 | 409 | 422 | 500> =
 export function createApp(site: Site): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>()
 
+  app.use(compression())
   app.use(
     secureHeaders({
       contentSecurityPolicy: {

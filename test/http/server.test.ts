@@ -105,6 +105,31 @@ describe('review page', () => {
   })
 })
 
+describe('compression', () => {
+  it('sends brotli or gzip to readers who accept it, and the same page decoded', async () => {
+    const { request } = await import('node:http')
+    const { brotliDecompressSync, gunzipSync } = await import('node:zlib')
+    const raw = (encoding: string) =>
+      new Promise<{ headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
+        request(`${server.url}/reviews/paper-lanterns-season-1`, { headers: { 'accept-encoding': encoding } }, (res) => {
+          const chunks: Buffer[] = []
+          res.on('data', (d: Buffer) => chunks.push(d))
+          res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }))
+        }).on('error', reject).end()
+      })
+    const plain = await raw('identity')
+    expect(plain.headers['content-encoding']).toBeUndefined()
+    const br = await raw('gzip, br')
+    expect(br.headers['content-encoding']).toBe('br')
+    expect(br.headers.vary).toContain('Accept-Encoding')
+    expect(br.body.length).toBeLessThan(plain.body.length / 2)
+    expect(brotliDecompressSync(br.body).equals(plain.body)).toBe(true)
+    const gz = await raw('gzip')
+    expect(gz.headers['content-encoding']).toBe('gzip')
+    expect(gunzipSync(gz.body).equals(plain.body)).toBe(true)
+  })
+})
+
 describe('media and assets', () => {
   it('serves posters and the stylesheet, and nothing outside the media folder', async () => {
     const poster = await get('/media/posters/glass-city-season-1.w300.webp')
