@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchBrowser } from '../helpers/browser.ts'
+import { runCli, startServer, tempDataDir, type RunningServer } from '../helpers/server.ts'
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+const PASSWORD = 'correct horse battery'
+let server: RunningServer
+const data = tempDataDir()
+
+// Public page types, then admin page types (signed in).
+const PUBLIC = ['/', '/?page=2', '/reviews/paper-lanterns-season-1', '/reviews/winter-persimmons', '/diary', '/no-such-page', '/admin/login']
+const ADMIN = ['/admin', '/admin/reviews/new', '/admin/reviews/1', '/admin/reviews/1/history', '/admin/settings', '/admin/diary', '/admin/diary/new']
+
+beforeAll(async () => {
+  expect((await runCli(['user', 'add', 'mira', '--name', 'Mira Chen'], data.dir, `${PASSWORD}\n`)).code).toBe(0)
+  expect((await runCli(['demo'], data.dir)).code).toBe(0)
+  server = await startServer(data.dir)
+}, 180_000)
+
+afterAll(async () => {
+  await server?.stop()
+  data.remove()
+})
+
+type Violation = { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }
+
+/** Runs axe-core on the page and returns its serious and critical violations. */
+async function seriousViolations(page: Page): Promise<Violation[]> {
+  await page.addScriptTag({ content: AXE })
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document) => Promise<{ violations: Violation[] }> } }).axe
+    return (await axe.run(document)).violations
+  })
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+}
+
+const describeViolations = (vs: Violation[]) => vs.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`)
+
+describe('accessibility (axe-core in Chromium)', () => {
+  for (const scheme of ['light', 'dark'] as const) {
+    it(`finds no serious or critical problem on public pages (${scheme})`, async () => {
+      // Injecting axe is an inline script; the site's CSP rightly forbids those, so the test bypasses it.
+      const browser = await launchBrowser({ viewport: { width: 1280, height: 900 }, colorScheme: scheme, bypassCSP: true })
+      try {
+        const page = await browser.context.newPage()
+        for (const path of PUBLIC) {
+          await page.goto(server.url + path)
+          expect(describeViolations(await seriousViolations(page)), `${path} (${scheme})`).toEqual([])
+        }
+      } finally {
+        await browser.close()
+      }
+    })
+  }
+
+  it('finds no serious or critical problem on admin pages, on a phone, light and dark', async () => {
+    for (const colorScheme of ['light', 'dark'] as const) await checkAdmin(colorScheme)
+  })
+
+  async function checkAdmin(colorScheme: 'light' | 'dark') {
+    const browser = await launchBrowser({ viewport: { width: 390, height: 844 }, bypassCSP: true, colorScheme })
+    try {
+      const page = await browser.context.newPage()
+      await page.goto(`${server.url}/admin/login`)
+      await page.getByLabel('Username').fill('mira')
+      await page.getByLabel('Password').fill(PASSWORD)
+      await page.getByRole('button', { name: 'Sign in' }).click()
+      await page.waitForURL(`${server.url}/admin`)
+      for (const path of ADMIN) {
+        await page.goto(server.url + path)
+        expect(describeViolations(await seriousViolations(page)), `${path} (${colorScheme})`).toEqual([])
+      }
+    } finally {
+      await browser.close()
+    }
+  }
+
+  it('can be used with the keyboard: skip link first, focus visible', async () => {
+    const browser = await launchBrowser({ viewport: { width: 1280, height: 900 } })
+    try {
+      const page = await browser.context.newPage()
+      await page.goto(`${server.url}/reviews/paper-lanterns-season-1`)
+      await page.keyboard.press('Tab')
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content')
+      const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle + getComputedStyle(document.activeElement!).top)
+      expect(outline).not.toMatch(/^none-/)
+      await page.keyboard.press('Enter')
+      expect(page.url()).toMatch(/#main$/)
+    } finally {
+      await browser.close()
+    }
+  })
+})
+
