@@ -10,12 +10,21 @@ import { collectFiles, importFiles } from '../src/services/import-files.ts'
 import { loadReviewPage } from '../src/services/pages.ts'
 import { openSite } from '../src/services/site.ts'
 import { listSlugs } from '../src/store/reviews.ts'
-import { createApp, CSS_HREF } from '../src/web/app.tsx'
+import { createApp } from '../src/web/app.tsx'
+import { CSS_HREF } from '../src/web/assets.ts'
 import { renderDocument } from '../src/views/render.ts'
 import { ReviewPage } from '../src/views/review-page.tsx'
 import type { ReviewRecord } from '../src/domain/records.ts'
+import { startServer } from '../src/web/server.ts'
+import { serve } from '@hono/node-server'
+import { serveStatic } from '@hono/node-server/serve-static'
+import { Hono } from 'hono'
+import autocannon from 'autocannon'
+import { relative } from 'node:path'
 
 const N = Number(process.env.BENCH_REVIEWS ?? 1000)
+const LOAD_N = Number(process.env.BENCH_LOAD_REVIEWS ?? 10_000)
+const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 5)
 const COUNTRIES = ['South Korea', 'Japan', 'China', 'Taiwan', 'Thailand', 'Philippines', 'Hong Kong']
 const PLATFORMS = ['Netflix', 'Viki', 'iQIYI', 'Prime Video', 'Disney+', 'WeTV']
 const WORDS = 'lantern harbour rain letter fox market winter salt honey glass crown reed tailor serve moon ledger ward jeepney persimmon umbrella'.split(' ')
@@ -59,6 +68,47 @@ function escapeHtml(s: string): string {
 function templateString(r: ReviewRecord): string {
   const d = r.doc
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(d.title)}</title><link rel="stylesheet" href="${CSS_HREF}"></head><body><main><article><p class="hook">${escapeHtml(d.hook ?? '')}</p><h1>${escapeHtml(d.title)} – ${escapeHtml(d.headline ?? '')}</h1><dl><dt>Year</dt><dd>${d.year}</dd><dt>Origin</dt><dd>${escapeHtml(d.origin ?? '')}</dd><dt>Platform</dt><dd>${escapeHtml(d.platform ?? '')}</dd></dl><span role="img" aria-label="${d.meter?.value} of 5 facepalms">${'🤦'.repeat(d.meter?.value ?? 0)}</span>${r.introHtml}${d.sections.map((s, i) => `<section><h2>${escapeHtml(s.aspect)} – ${escapeHtml(s.verdict)}</h2>${r.sectionHtml[i]}</section>`).join('')}<ul>${d.tags.map((t) => `<li>${escapeHtml(t)}</li>`).join('')}</ul></article></main></body></html>`
+}
+
+type LoadResult = { rps: number; p50: number; p99: number; errors: number }
+
+/** Runs autocannon against one URL on 127.0.0.1 (bounded in time, then stops by itself). */
+async function load(url: string): Promise<LoadResult> {
+  const r = await autocannon({ url, connections: 10, duration: LOAD_SECONDS, pipelining: 1 })
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx }
+}
+
+/** The live server beside a static-file server of the same HTML, in this one process. */
+async function serveUnderLoad(site: Awaited<ReturnType<typeof openSite>>, work: string): Promise<void> {
+  const { port, server } = await startServer(site, 0, '127.0.0.1')
+  const base = `http://127.0.0.1:${port}`
+  const slug = (await listSlugs(site.db))[0]!
+  const staticDir = join(work, 'static')
+  mkdirSync(join(staticDir, 'reviews', slug), { recursive: true })
+  writeFileSync(join(staticDir, 'index.html'), await (await fetch(`${base}/`)).text())
+  writeFileSync(join(staticDir, 'reviews', slug, 'index.html'), await (await fetch(`${base}/reviews/${encodeURIComponent(slug)}`)).text())
+  const files = new Hono()
+  files.use('/*', serveStatic({ root: relative(process.cwd(), staticDir) }))
+  const staticServer = serve({ fetch: files.fetch, port: 0, hostname: '127.0.0.1' })
+  await new Promise((r) => staticServer.once('listening', r))
+  const staticBase = `http://127.0.0.1:${(staticServer.address() as { port: number }).port}`
+  const row = (label: string, r: LoadResult, baseline?: LoadResult) =>
+    console.log(
+      `  ${label.padEnd(40)} ${Math.round(r.rps).toLocaleString('en-US').padStart(7)} req/s  p50 ${String(r.p50).padStart(3)} ms  p99 ${String(r.p99).padStart(3)} ms` +
+        (r.errors ? `  ${r.errors} errors` : '') +
+        (baseline ? `  ${Math.round((r.rps / baseline.rps) * 100)} % of static` : ''),
+    )
+  try {
+    for (const [label, path] of [['review page', `/reviews/${encodeURIComponent(slug)}`], ['home page', '/']] as const) {
+      const staticPath = path === '/' ? '/index.html' : `/reviews/${encodeURIComponent(slug)}/index.html`
+      const baseline = await load(staticBase + staticPath)
+      row(`baseline: ${label} as a static file`, baseline)
+      row(`dramalog: ${label}`, await load(base + path), baseline)
+    }
+  } finally {
+    server.close()
+    staticServer.close()
+  }
 }
 
 async function timed<T>(work: () => Promise<T>): Promise<{ seconds: number; result: T }> {
@@ -123,6 +173,16 @@ try {
   })
   line('HTTP handler, warm (page cache hit)', slugs.length, warm.seconds, load.seconds + baseline.seconds)
   console.log('\n  "× baseline time" below 1 is faster than the baseline, above 1 slower.')
+
+  // Under load: the real server on 127.0.0.1 with LOAD_N reviews, against the same HTML as static files.
+  if (LOAD_N > N) {
+    const more = join(work, 'more')
+    mkdirSync(more)
+    for (let i = N; i < LOAD_N; i++) writeFileSync(join(more, `${String(i).padStart(5, '0')}.txt`), corpusFile(i))
+    const topUp = await timed(() => importFiles(site, [more]))
+    console.log(`\nServing ${LOAD_N} reviews under load (added ${LOAD_N - N} in ${topUp.seconds.toFixed(1)} s); ${LOAD_SECONDS} s per run, 10 connections`)
+  } else console.log(`\nServing ${N} reviews under load; ${LOAD_SECONDS} s per run, 10 connections`)
+  await serveUnderLoad(site, work)
   await site.close()
 } finally {
   rmSync(work, { recursive: true, force: true })
