@@ -16,6 +16,10 @@ export type ReviewRecord = {
   introHtml: string
   sectionHtml: string[]
   posterImage: PosterImage | null
+  /** URL slugs of `doc.tags`, index for index (`/tag/:slug`); absent on records not read from the store. */
+  tagSlugs?: string[]
+  /** URL slugs of `doc.people`, index for index (`/people/:slug`); absent on records not read from the store. */
+  peopleSlugs?: string[]
 }
 
 /** What list pages show of a review. */

@@ -1,12 +1,14 @@
+import type { ReviewComments } from '../domain/comments.ts'
 import { NotFoundError } from '../domain/errors.ts'
 import type { Page, ReviewRecord, ReviewSummary } from '../domain/records.ts'
 import type { SiteSettings } from '../domain/settings.ts'
+import { listApprovedComments } from '../store/comments.ts'
 import { findReviewBySlug, listPublishedReviews } from '../store/reviews.ts'
 import { getSiteSettings } from '../store/settings.ts'
 import type { Site } from './site.ts'
 
 export type HomePageData = { settings: SiteSettings; list: Page<ReviewSummary> }
-export type ReviewPageData = { settings: SiteSettings; record: ReviewRecord }
+export type ReviewPageData = { settings: SiteSettings; record: ReviewRecord; comments: ReviewComments }
 
 /** Data for the home page: published reviews, newest first; pages past the last are not found. */
 export async function loadHomePage(site: Site, page: number): Promise<HomePageData> {
@@ -16,9 +18,9 @@ export async function loadHomePage(site: Site, page: number): Promise<HomePageDa
   return { settings, list }
 }
 
-/** Data for one review page; drafts and unpublished reviews are not found by readers. */
+/** Data for one review page with its approved comments; drafts and unpublished reviews are not found by readers. */
 export async function loadReviewPage(site: Site, slug: string): Promise<ReviewPageData> {
   const [settings, record] = await Promise.all([getSiteSettings(site.db), findReviewBySlug(site.db, slug)])
   if (!record || record.doc.status !== 'published') throw new NotFoundError('review', slug)
-  return { settings, record }
+  return { settings, record, comments: await listApprovedComments(site.db, record.id) }
 }

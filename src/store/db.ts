@@ -3,6 +3,8 @@ import { Kysely, Migrator, SqliteDialect, type Migration, type Transaction } fro
 import * as m0001 from './migrations/0001-initial.ts'
 import * as m0002 from './migrations/0002-accounts.ts'
 import * as m0003 from './migrations/0003-diary.ts'
+import * as m0004 from './migrations/0004-search.ts'
+import * as m0005 from './migrations/0005-comments.ts'
 import type { DB } from './schema.ts'
 
 export type { DB }
@@ -14,6 +16,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-accounts': m0002,
   '0003-diary': m0003,
+  '0004-search': m0004,
+  '0005-comments': m0005,
 }
 
 /**

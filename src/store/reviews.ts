@@ -4,6 +4,7 @@ import type { ReviewDocument, ReviewStatus } from '../domain/review.ts'
 import { slugify, truncateSlug } from '../domain/slug.ts'
 import type { Conn, Tx } from './db.ts'
 import type { ReviewRow } from './schema.ts'
+import { sqliteSearchIndex } from './search.ts'
 
 const bool = (n: number | null) => (n === null ? null : n === 1)
 const int = (b: boolean | null) => (b === null ? null : b ? 1 : 0)
@@ -135,6 +136,8 @@ export async function saveReview(trx: Tx, r: RenderedReview, existingId: number 
     const personId = await upsertNamed(trx, 'people', p.name)
     await trx.insertInto('review_people').values({ review_id: id, person_id: personId, position, role: p.role }).execute()
   }
+  // Same transaction: the search index never disagrees with what was saved.
+  await sqliteSearchIndex.reindexReview(trx, id)
   return { id, revision }
 }
 
@@ -156,7 +159,8 @@ async function upsertNamed(trx: Tx, table: 'tags' | 'people', name: string): Pro
   return inserted.id
 }
 
-function toSummary(r: Pick<ReviewRow, 'slug' | 'title' | 'native_title' | 'year' | 'origin_code' | 'season' | 'platform' | 'first_watch' | 'reviewed_on' | 'meter_value' | 'meter_max' | 'hook' | 'headline' | 'poster_src' | 'poster_alt' | 'poster_width' | 'poster_height' | 'poster_color'>): ReviewSummary {
+/** Maps a row holding `SUMMARY_COLUMNS` to what list pages show. */
+export function toSummary(r: Pick<ReviewRow, 'slug' | 'title' | 'native_title' | 'year' | 'origin_code' | 'season' | 'platform' | 'first_watch' | 'reviewed_on' | 'meter_value' | 'meter_max' | 'hook' | 'headline' | 'poster_src' | 'poster_alt' | 'poster_width' | 'poster_height' | 'poster_color'>): ReviewSummary {
   return {
     slug: r.slug,
     title: r.title,
@@ -181,7 +185,8 @@ function toSummary(r: Pick<ReviewRow, 'slug' | 'title' | 'native_title' | 'year'
   }
 }
 
-const SUMMARY_COLUMNS = [
+/** The columns `toSummary` reads. */
+export const SUMMARY_COLUMNS = [
   'slug', 'title', 'native_title', 'year', 'origin_code', 'season', 'platform', 'first_watch', 'reviewed_on',
   'meter_value', 'meter_max', 'hook', 'headline', 'poster_src', 'poster_alt', 'poster_width', 'poster_height', 'poster_color',
 ] as const
@@ -267,8 +272,9 @@ export async function publishDue(trx: Tx, now: string): Promise<string[]> {
     .set({ status: 'published', updated_at: now })
     .where('status', '=', 'scheduled')
     .where('published_at', '<=', now)
-    .returning('slug')
+    .returning(['id', 'slug'])
     .execute()
+  for (const r of rows) await sqliteSearchIndex.reindexReview(trx, r.id)
   return rows.map((r) => r.slug)
 }
 
@@ -286,21 +292,22 @@ export async function listSlugs(db: Conn, status: ReviewStatus = 'published'): P
   return rows.map((r) => r.slug)
 }
 
-async function loadRecord(db: Conn, row: ReviewRow): Promise<ReviewRecord> {
+/** Loads everything a review row holds (sections, links, tags, people, songs) into a record. */
+export async function loadRecord(db: Conn, row: ReviewRow): Promise<ReviewRecord> {
   const [sections, links, tags, people, songs] = await Promise.all([
     db.selectFrom('sections').selectAll().where('review_id', '=', row.id).orderBy('position').execute(),
     db.selectFrom('links').selectAll().where('review_id', '=', row.id).orderBy('position').execute(),
     db
       .selectFrom('review_tags')
       .innerJoin('tags', 'tags.id', 'review_tags.tag_id')
-      .select('tags.name')
+      .select(['tags.name', 'tags.slug'])
       .where('review_tags.review_id', '=', row.id)
       .orderBy('review_tags.position')
       .execute(),
     db
       .selectFrom('review_people')
       .innerJoin('people', 'people.id', 'review_people.person_id')
-      .select(['people.name', 'review_people.role'])
+      .select(['people.name', 'people.slug', 'review_people.role'])
       .where('review_people.review_id', '=', row.id)
       .orderBy('review_people.position')
       .execute(),
@@ -349,5 +356,7 @@ async function loadRecord(db: Conn, row: ReviewRow): Promise<ReviewRecord> {
     sectionHtml: sections.map((s) => s.body_html),
     posterImage:
       row.poster_width && row.poster_height ? { width: row.poster_width, height: row.poster_height, color: row.poster_color } : null,
+    tagSlugs: tags.map((t) => t.slug),
+    peopleSlugs: people.map((p) => p.slug),
   }
 }

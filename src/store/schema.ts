@@ -16,6 +16,9 @@ export interface DB {
   login_throttle: LoginThrottleTable
   revisions: RevisionsTable
   diary_entries: DiaryEntriesTable
+  comments: CommentsTable
+  comment_trust: CommentTrustTable
+  comment_posts: CommentPostsTable
 }
 
 export interface UsersTable {
@@ -172,4 +175,40 @@ export interface DiaryEntriesTable {
   created_by: number | null
   created_at: string
   updated_at: string
+}
+
+export interface CommentsTable {
+  id: Generated<number>
+  review_id: number
+  /** Null for a top-level comment; replies point at a top-level comment (one level only). */
+  parent_id: number | null
+  /** `pending`, `approved` or `spam`. */
+  status: string
+  author_name: string
+  /** Never shown to readers; only moderators see it. */
+  author_email: string | null
+  author_url: string | null
+  body: string
+  trust_key: string | null
+  /** 1 for replies written by the site's people from the moderation page. */
+  by_author: Generated<number>
+  user_id: number | null
+  ip_hash: string | null
+  created_at: string
+  moderated_at: string | null
+  moderated_by: number | null
+}
+
+/** People whose comments are approved at once, by `trustKey` (an email, or a name with a website). */
+export interface CommentTrustTable {
+  key: string
+  created_at: string
+  created_by: number | null
+}
+
+/** Recent comments per address (hashed), for the rate limit shared by every app server. */
+export interface CommentPostsTable {
+  id: Generated<number>
+  ip_hash: string
+  posted_at: string
 }

@@ -1,8 +1,9 @@
 import type { FC } from 'hono/jsx'
 import { posterKey, posterVariantPath, POSTER_WIDTHS } from '../domain/media-paths.ts'
 import { meterGoodness, meterText } from '../domain/meter.ts'
-import type { PosterImage } from '../domain/records.ts'
+import type { PosterImage, ReviewSummary } from '../domain/records.ts'
 import type { MeterSettings } from '../domain/settings.ts'
+import { factsLine, formatDate } from './format.ts'
 
 /** The signature rating as repeated symbols, with its value as accessible text. */
 export const Meter: FC<{ value: number; max: number; meter: MeterSettings; size?: 'small' | 'large' }> = ({ value, max, meter, size }) => {
@@ -42,15 +43,17 @@ export const Poster: FC<{ src: string; alt: string; image: PosterImage | null; s
   )
 }
 
-/** Previous / numbered / next links; page 1 is the bare path. */
-export const Pagination: FC<{ page: number; pageCount: number; href: (page: number) => string }> = ({ page, pageCount, href }) => {
+/** Previous / numbered / next links; page 1 is the bare path. Lists not sorted newest first name their steps. */
+export const Pagination: FC<{ page: number; pageCount: number; href: (page: number) => string; prevLabel?: string; nextLabel?: string }> = ({
+  page, pageCount, href, prevLabel = 'Newer', nextLabel = 'Older',
+}) => {
   if (pageCount <= 1) return null
   const pages = Array.from({ length: pageCount }, (_, i) => i + 1).filter(
     (n) => n === 1 || n === pageCount || Math.abs(n - page) <= 2,
   )
   return (
     <nav class="pagination" aria-label="Pagination">
-      {page > 1 ? <a class="page-step" href={href(page - 1)} rel="prev">← Newer</a> : <span class="page-step" aria-hidden="true" />}
+      {page > 1 ? <a class="page-step" href={href(page - 1)} rel="prev">← {prevLabel}</a> : <span class="page-step" aria-hidden="true" />}
       <ol>
         {pages.map((n, i) => (
           <>
@@ -59,7 +62,35 @@ export const Pagination: FC<{ page: number; pageCount: number; href: (page: numb
           </>
         ))}
       </ol>
-      {page < pageCount ? <a class="page-step" href={href(page + 1)} rel="next">Older →</a> : <span class="page-step" aria-hidden="true" />}
+      {page < pageCount ? <a class="page-step" href={href(page + 1)} rel="next">{nextLabel} →</a> : <span class="page-step" aria-hidden="true" />}
     </nav>
   )
 }
+
+/** A review in a list (home and browse pages): poster, facts, title, headline, meter and date; `note` adds a line such as a person's role. */
+export const ReviewCard: FC<{ review: ReviewSummary; meter: MeterSettings; eager: boolean; note?: string | null }> = ({ review: r, meter, eager, note }) => (
+  <li class="card">
+    <a class="card-link" href={`/reviews/${encodeURIComponent(r.slug)}`}>
+      {r.poster ? (
+        <Poster src={r.poster.src} alt="" image={r.poster.image} sizes="(min-width: 60rem) 15rem, 45vw" eager={eager} />
+      ) : (
+        <span class="poster poster-empty" aria-hidden="true">{r.title.slice(0, 1)}</span>
+      )}
+      <span class="card-body">
+        <span class="card-facts">{factsLine(r)}</span>
+        <span class="card-title">
+          {r.title}
+          {r.season ? <span class="card-season"> · S{r.season}</span> : null}
+        </span>
+        {r.nativeTitle && <span class="card-native" lang="und">{r.nativeTitle}</span>}
+        {note && <span class="card-note">{note}</span>}
+        {r.headline && <span class="card-headline">{r.headline}</span>}
+      </span>
+    </a>
+    <p class="card-foot">
+      {r.meter && <Meter value={r.meter.value} max={r.meter.max} meter={meter} />}
+      {r.firstWatch === false && <span class="badge">Rewatch</span>}
+      {r.reviewedOn && <time datetime={r.reviewedOn}>{formatDate(r.reviewedOn)}</time>}
+    </p>
+  </li>
+)

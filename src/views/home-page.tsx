@@ -1,42 +1,17 @@
 import type { FC } from 'hono/jsx'
 import type { Page, ReviewSummary } from '../domain/records.ts'
-import type { MeterSettings } from '../domain/settings.ts'
-import { Meter, Pagination, Poster } from './components.tsx'
-import { factsLine, formatDate } from './format.ts'
+import { Pagination, ReviewCard } from './components.tsx'
 import { Layout, type Chrome } from './layout.tsx'
-
-const ReviewCard: FC<{ review: ReviewSummary; meter: MeterSettings; eager: boolean }> = ({ review: r, meter, eager }) => (
-  <li class="card">
-    <a class="card-link" href={`/reviews/${encodeURIComponent(r.slug)}`}>
-      {r.poster ? (
-        <Poster src={r.poster.src} alt="" image={r.poster.image} sizes="(min-width: 60rem) 15rem, 45vw" eager={eager} />
-      ) : (
-        <span class="poster poster-empty" aria-hidden="true">{r.title.slice(0, 1)}</span>
-      )}
-      <span class="card-body">
-        <span class="card-facts">{factsLine(r)}</span>
-        <span class="card-title">
-          {r.title}
-          {r.season ? <span class="card-season"> · S{r.season}</span> : null}
-        </span>
-        {r.nativeTitle && <span class="card-native" lang="und">{r.nativeTitle}</span>}
-        {r.headline && <span class="card-headline">{r.headline}</span>}
-      </span>
-    </a>
-    <p class="card-foot">
-      {r.meter && <Meter value={r.meter.value} max={r.meter.max} meter={meter} />}
-      {r.firstWatch === false && <span class="badge">Rewatch</span>}
-      {r.reviewedOn && <time datetime={r.reviewedOn}>{formatDate(r.reviewedOn)}</time>}
-    </p>
-  </li>
-)
+import { SiteHead } from './social-head.tsx'
 
 /** The home page: newest reviews first, paginated. */
 export const HomePage: FC<{ chrome: Chrome; list: Page<ReviewSummary> }> = ({ chrome, list }) => {
   const { settings } = chrome
   const title = list.page > 1 ? `${settings.name} · page ${list.page}` : settings.name
+  const path = list.page > 1 ? `/?page=${list.page}` : '/'
+  const head = <SiteHead settings={settings} title={title} description={settings.description} path={path} />
   return (
-    <Layout chrome={chrome} title={title} description={settings.description} canonicalPath={list.page > 1 ? `/?page=${list.page}` : '/'}>
+    <Layout chrome={chrome} title={title} description={settings.description} canonicalPath={path} head={head}>
       <div class="wrap">
         <div class="list-head">
           <h1>{list.page > 1 ? `Latest reviews, page ${list.page}` : 'Latest reviews'}</h1>

@@ -1,6 +1,23 @@
 import type { Child, FC } from 'hono/jsx'
 import type { SiteSettings } from '../domain/settings.ts'
 
+/** The public site's sections, in header order. */
+const SITE_NAV = [
+  { href: '/', label: 'Reviews' },
+  { href: '/country', label: 'Countries' },
+  { href: '/platform', label: 'Platforms' },
+  { href: '/tag', label: 'Tags' },
+  { href: '/diary', label: 'Diary' },
+] as const
+
+/** `aria-current` of a nav link: the page itself, or the section a page sits in (`/country/kr` is in Countries). */
+function navCurrent(href: string, canonicalPath: string | null): 'page' | 'true' | undefined {
+  if (canonicalPath === null) return undefined
+  if (canonicalPath === href) return 'page'
+  const section = `/${canonicalPath.split(/[/?#]/)[1] ?? ''}`
+  return section === href || (href === '/' && section === '/reviews') ? 'true' : undefined
+}
+
 /** What every page needs besides its own data: settings and the stylesheet's address. */
 export type Chrome = { settings: SiteSettings; cssHref: string }
 
@@ -10,8 +27,10 @@ export const Layout: FC<{
   description: string
   /** Path of the page's canonical address; null for pages that have none (errors). */
   canonicalPath: string | null
+  /** Extra head elements of the page: social tags, structured data. */
+  head?: Child
   children?: Child
-}> = ({ chrome, title, description, canonicalPath, children }) => {
+}> = ({ chrome, title, description, canonicalPath, head, children }) => {
   const { settings } = chrome
   const canonical = settings.baseUrl && canonicalPath ? new URL(canonicalPath.replace(/^\/+/, ''), settings.baseUrl.replace(/\/?$/, '/')).href : null
   return (
@@ -23,6 +42,10 @@ export const Layout: FC<{
         <meta name="description" content={description} />
         <meta name="color-scheme" content="light dark" />
         {canonical && <link rel="canonical" href={canonical} />}
+        <link rel="alternate" type="application/atom+xml" title={`${settings.name} (Atom)`} href="/feed.xml" />
+        <link rel="alternate" type="application/rss+xml" title={`${settings.name} (RSS)`} href="/rss.xml" />
+        <link rel="alternate" type="application/feed+json" title={`${settings.name} (JSON Feed)`} href="/feed.json" />
+        {head}
         <link rel="stylesheet" href={chrome.cssHref} />
       </head>
       <body>
@@ -34,6 +57,24 @@ export const Layout: FC<{
               <span class="brand-name">{settings.name}</span>
             </a>
             <p class="tagline">{settings.description}</p>
+            <nav class="site-nav" aria-label="Site">
+              <ul>
+                {SITE_NAV.map((n) => (
+                  <li><a href={n.href} aria-current={navCurrent(n.href, canonicalPath)}>{n.label}</a></li>
+                ))}
+              </ul>
+            </nav>
+            <form class="header-search" action="/search" method="get" role="search">
+              <label class="header-search-label" for="header-search-q" title="Search reviews">
+                <svg viewBox="0 0 20 20" width="18" height="18" aria-hidden="true" focusable="false">
+                  <circle cx="8.5" cy="8.5" r="5.75" fill="none" stroke="currentColor" stroke-width="2" />
+                  <path d="M13 13l4.5 4.5" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
+                </svg>
+                <span class="visually-hidden">Search reviews</span>
+              </label>
+              <input id="header-search-q" type="search" name="q" placeholder="Search reviews" autocomplete="off" enterkeyhint="search" maxlength={200} />
+              <button type="submit">Search</button>
+            </form>
           </div>
         </header>
         <main id="main">{children}</main>

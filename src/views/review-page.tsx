@@ -1,11 +1,14 @@
 import type { FC } from 'hono/jsx'
 import { raw } from 'hono/html'
+import type { CommentFormState, ReviewComments } from '../domain/comments.ts'
 import type { ReviewRecord } from '../domain/records.ts'
 import type { Section } from '../domain/review.ts'
 import { slugify } from '../domain/slug.ts'
+import { CommentCount, Comments } from './comments.tsx'
 import { Meter, Poster } from './components.tsx'
 import { formatDate } from './format.ts'
 import { Layout, type Chrome } from './layout.tsx'
+import { ReviewHead } from './social-head.tsx'
 
 const SectionView: FC<{ section: Section; html: string; index: number }> = ({ section: s, html, index }) => {
   const id = slugify(s.aspect) || `section-${index + 1}`
@@ -40,25 +43,36 @@ const SectionView: FC<{ section: Section; html: string; index: number }> = ({ se
   )
 }
 
-/** One review: poster and credit, hook, headline, facts, meter, intro, rubric sections, tags. */
-export const ReviewPage: FC<{ chrome: Chrome; record: ReviewRecord }> = ({ chrome, record }) => {
+const PersonLink: FC<{ person: { name: string; slug: string } }> = ({ person: p }) =>
+  p.slug ? <a href={`/people/${encodeURIComponent(p.slug)}`}>{p.name}</a> : <>{p.name}</>
+
+/**
+ * One review: poster and credit, hook, headline, facts, meter, intro, rubric sections, tags, and,
+ * when given, its comments and comment form (`commentForm` only for pages rendered for one reader).
+ */
+export const ReviewPage: FC<{ chrome: Chrome; record: ReviewRecord; comments?: ReviewComments; commentForm?: CommentFormState }> = ({
+  chrome, record, comments, commentForm,
+}) => {
   const { settings } = chrome
   const d = record.doc
   const meter = settings.meter
   const title = d.headline ? `${d.title} – ${d.headline}` : d.title
-  const cast = d.people.filter((p) => !p.role || p.role === 'cast')
-  const crew = d.people.filter((p) => p.role && p.role !== 'cast')
+  // Browse pages take the slugs the store gave each tag and person; a preview (not yet saved) guesses them.
+  const credits = d.people.map((p, i) => ({ ...p, slug: record.peopleSlugs?.[i] ?? slugify(p.name) }))
+  const cast = credits.filter((p) => !p.role || p.role === 'cast')
+  const crew = credits.filter((p) => p.role && p.role !== 'cast')
+  const platformSlug = d.platform ? slugify(d.platform) : ''
   const facts: [string, unknown][] = [
-    ['Year', d.year],
-    ['Origin', d.origin],
+    ['Year', d.year && <a href={`/year/${d.year}`}>{d.year}</a>],
+    ['Origin', d.origin && (record.originCode ? <a href={`/country/${record.originCode.toLowerCase()}`}>{d.origin}</a> : d.origin)],
     ['Season', d.season],
     ['Episodes', d.episodes],
-    ['Platform', d.platform],
+    ['Platform', d.platform && (platformSlug ? <a href={`/platform/${encodeURIComponent(platformSlug)}`}>{d.platform}</a> : d.platform)],
     ['Watch', d.firstWatch === null ? null : d.firstWatch ? 'First watch' : 'Rewatch'],
     ['Reviewed', d.reviewedOn ? <time datetime={d.reviewedOn}>{formatDate(d.reviewedOn)}</time> : null],
   ]
   return (
-    <Layout chrome={chrome} title={`${title} · ${settings.name}`} description={d.hook ?? d.headline ?? settings.description} canonicalPath={`/reviews/${d.slug}`}>
+    <Layout chrome={chrome} title={`${title} · ${settings.name}`} description={d.hook ?? d.headline ?? settings.description} canonicalPath={`/reviews/${d.slug}`} head={<ReviewHead settings={settings} record={record} />}>
       <article class="review">
         <div class="wrap review-grid">
           <header class="review-head">
@@ -84,6 +98,7 @@ export const ReviewPage: FC<{ chrome: Chrome; record: ReviewRecord }> = ({ chrom
                 {d.romanizedTitle && <span>{d.romanizedTitle}</span>}
               </p>
             )}
+            {comments && <CommentCount count={comments.count} />}
           </header>
 
           <aside class="review-aside" aria-label="About the show">
@@ -98,7 +113,13 @@ export const ReviewPage: FC<{ chrome: Chrome; record: ReviewRecord }> = ({ chrom
               {d.meter && (
                 <div class="meter-box">
                   <p class="meter-name">{meter.name}</p>
-                  <Meter value={d.meter.value} max={d.meter.max} meter={meter} size="large" />
+                  {d.meter.value <= meter.max ? (
+                    <a class="meter-link" href={`/meter/${d.meter.value}`}>
+                      <Meter value={d.meter.value} max={d.meter.max} meter={meter} size="large" />
+                    </a>
+                  ) : (
+                    <Meter value={d.meter.value} max={d.meter.max} meter={meter} size="large" />
+                  )}
                   <p class="meter-caption" aria-hidden="true">
                     {d.meter.value} of {d.meter.max} · {meter.direction === 'lower-is-better' ? 'lower is better' : 'higher is better'}
                   </p>
@@ -143,17 +164,20 @@ export const ReviewPage: FC<{ chrome: Chrome; record: ReviewRecord }> = ({ chrom
             {(d.tags.length > 0 || d.people.length > 0 || d.songs.length > 0) && (
               <footer class="review-foot">
                 {cast.length > 0 && (
-                  <p><span class="foot-label">Cast</span> {cast.map((p) => p.name).join(', ')}</p>
+                  <p><span class="foot-label">Cast</span> {cast.map((p, i) => <>{i > 0 && ', '}<PersonLink person={p} /></>)}</p>
                 )}
                 {crew.length > 0 && (
-                  <p><span class="foot-label">Crew</span> {crew.map((p) => `${p.name} (${p.role})`).join(', ')}</p>
+                  <p><span class="foot-label">Crew</span> {crew.map((p, i) => <>{i > 0 && ', '}<PersonLink person={p} /> ({p.role})</>)}</p>
                 )}
                 {d.songs.length > 0 && (
                   <p><span class="foot-label">Songs</span> {d.songs.join(' · ')}</p>
                 )}
                 {d.tags.length > 0 && (
                   <ul class="tags" aria-label="Tags">
-                    {d.tags.map((t) => <li>#{t}</li>)}
+                    {d.tags.map((t, i) => {
+                      const slug = record.tagSlugs?.[i] ?? slugify(t)
+                      return <li>{slug ? <a href={`/tag/${encodeURIComponent(slug)}`}>#{t}</a> : `#${t}`}</li>
+                    })}
                   </ul>
                 )}
               </footer>
@@ -162,6 +186,7 @@ export const ReviewPage: FC<{ chrome: Chrome; record: ReviewRecord }> = ({ chrom
               {d.author ?? settings.author}
               {d.reviewedOn && <> · reviewed <time datetime={d.reviewedOn}>{formatDate(d.reviewedOn)}</time></>}
             </p>
+            {comments && <Comments slug={d.slug} comments={comments} form={commentForm ?? { stamp: '' }} />}
           </div>
         </div>
       </article>

@@ -19,7 +19,12 @@ import { csrfGuard, sessionMiddleware, type AuthEnv } from './auth.ts'
 import { adminAuthRoutes } from './routes/admin-auth.tsx'
 import { adminReviewRoutes } from './routes/admin-reviews.tsx'
 import { adminSettingsRoutes } from './routes/admin-settings.tsx'
+import { commentRoutes } from './routes/comments.tsx'
 import { diaryRoutes } from './routes/diary.tsx'
+import { searchRoutes } from './routes/search.tsx'
+import { feedRoutes } from './routes/feeds.tsx'
+import { browseRoutes } from './routes/browse.tsx'
+import { apiRoutes } from './routes/api.tsx'
 
 export { CSS_HREF, ADMIN_JS_HREF }
 
@@ -64,9 +69,14 @@ export function createApp(site: Site): Hono<AuthEnv> {
   app.use('/admin', sessionMiddleware(site))
   app.use('/admin/*', csrfGuard)
   app.route('/', adminAuthRoutes(site, chrome))
-  app.route('/', adminReviewRoutes(site, chrome))
-  app.route('/', adminSettingsRoutes(site, chrome))
+  app.route('/', adminReviewRoutes(site))
+  app.route('/', adminSettingsRoutes(site))
   app.route('/', diaryRoutes(site, page))
+  app.route('/', searchRoutes(site))
+  app.route('/', commentRoutes(site))
+  app.route('/', feedRoutes(site))
+  app.route('/', browseRoutes(site, page))
+  app.route('/', apiRoutes(site))
 
   app.get('/', async (c) => {
     const raw = c.req.query('page')
@@ -87,7 +97,7 @@ export function createApp(site: Site): Hono<AuthEnv> {
     if (lower !== slug) return c.redirect(`/reviews/${encodeURIComponent(lower)}`, 301)
     return page(c, async () => {
       const data = await loadReviewPage(site, slug)
-      return renderDocument(<ReviewPage chrome={chromeOf(data.settings)} record={data.record} />)
+      return renderDocument(<ReviewPage chrome={chromeOf(data.settings)} record={data.record} comments={data.comments} />)
     })
   })
 

@@ -12,8 +12,11 @@ let server: RunningServer
 const data = tempDataDir()
 
 // Public page types, then admin page types (signed in).
-const PUBLIC = ['/', '/?page=2', '/reviews/paper-lanterns-season-1', '/reviews/winter-persimmons', '/diary', '/no-such-page', '/admin/login']
-const ADMIN = ['/admin', '/admin/reviews/new', '/admin/reviews/1', '/admin/reviews/1/history', '/admin/settings', '/admin/diary', '/admin/diary/new']
+const PUBLIC = [
+  '/', '/?page=2', '/reviews/paper-lanterns-season-1', '/reviews/winter-persimmons', '/diary', '/no-such-page', '/admin/login',
+  '/country', '/country/kr', '/platform/netflix', '/year/2024', '/meter/2', '/tag', '/tag/thriller', '/people', '/search?q=lantern', '/search?q=',
+]
+const ADMIN = ['/admin', '/admin/reviews/new', '/admin/reviews/1', '/admin/reviews/1/history', '/admin/settings', '/admin/diary', '/admin/diary/new', '/admin/comments']
 
 beforeAll(async () => {
   expect((await runCli(['user', 'add', 'mira', '--name', 'Mira Chen'], data.dir, `${PASSWORD}\n`)).code).toBe(0)

@@ -61,7 +61,11 @@ describe('review page', () => {
     expect(html).toMatch(/<img src="\/media\/posters\/paper-lanterns-season-1\.w900\.jpg"[^>]*width="900" height="1350"/)
     expect(html).toContain('<figcaption>Poster generated for the Dramalog demo. Fictional drama.</figcaption>')
     // Facts box.
-    for (const [k, v] of [['Year', '2024'], ['Origin', 'South Korea'], ['Season', '1'], ['Platform', 'Netflix'], ['Watch', 'First watch']]) {
+    // Facts that name a browse page link to it.
+    for (const [k, v] of [
+      ['Year', '<a href="/year/2024">2024</a>'], ['Origin', '<a href="/country/kr">South Korea</a>'], ['Season', '1'],
+      ['Platform', '<a href="/platform/netflix">Netflix</a>'], ['Watch', 'First watch'],
+    ]) {
       expect(html).toContain(`<dt>${k}</dt><dd>${v}</dd>`)
     }
     expect(html).toContain('<dt>Reviewed</dt><dd><time datetime="2024-03-17">17 March 2024</time></dd>')
@@ -73,7 +77,7 @@ describe('review page', () => {
     const aspects = [...html.matchAll(/<span class="aspect-name">([^<]+)<\/span>/g)].map((m) => m[1])
     expect(aspects).toEqual(['Story / Writing', 'Acting', 'Originality', 'Vibes', 'Impact'])
     expect(html).toContain('<span class="verdict">Patient, Then Relentless</span>')
-    expect(html).toContain('<ul class="tags" aria-label="Tags"><li>#thriller</li>')
+    expect(html).toContain('<ul class="tags" aria-label="Tags"><li><a href="/tag/thriller">#thriller</a></li>')
   })
 
   it('tells a rewatch and a film apart', async () => {

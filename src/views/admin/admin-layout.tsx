@@ -3,7 +3,13 @@ import type { SessionUser } from '../../domain/user.ts'
 import type { Chrome } from '../layout.tsx'
 
 /** What every admin page needs: the chrome, who is signed in and the CSRF token for forms. */
-export type AdminChrome = Chrome & { user: SessionUser; csrf: string; scriptHref?: string }
+export type AdminChrome = Chrome & {
+  user: SessionUser
+  csrf: string
+  scriptHref?: string
+  /** Comments waiting for this user's decision, shown beside "Comments" in the navigation. */
+  pendingComments?: number
+}
 
 /** Hidden CSRF field: every admin form includes it. */
 export const CsrfField: FC<{ token: string }> = ({ token }) => <input type="hidden" name="_csrf" value={token} />
@@ -12,6 +18,7 @@ const NAV = [
   { href: '/admin', label: 'Reviews', key: 'reviews' },
   { href: '/admin/reviews/new', label: 'New review', key: 'new' },
   { href: '/admin/diary', label: 'Diary', key: 'diary' },
+  { href: '/admin/comments', label: 'Comments', key: 'comments' },
   { href: '/admin/settings', label: 'Settings', key: 'settings', owner: true },
 ] as const
 
@@ -41,7 +48,12 @@ export const AdminLayout: FC<{ chrome: AdminChrome; title: string; active?: stri
             <ul>
               {NAV.filter((n) => !('owner' in n) || chrome.user.role === 'owner').map((n) => (
                 <li>
-                  <a href={n.href} aria-current={active === n.key ? 'page' : undefined}>{n.label}</a>
+                  <a href={n.href} aria-current={active === n.key ? 'page' : undefined}>
+                    {n.label}
+                    {n.key === 'comments' && chrome.pendingComments ? (
+                      <span class="nav-count"><span class="visually-hidden">, </span>{chrome.pendingComments}<span class="visually-hidden"> waiting</span></span>
+                    ) : null}
+                  </a>
                 </li>
               ))}
               <li><a href="/">View site</a></li>

@@ -13,14 +13,12 @@ import { ConflictError, loadForEditing, restoreRevision, saveFromEditor } from '
 import { renderReview } from '../../services/render-review.ts'
 import type { Site } from '../../services/site.ts'
 import { listReviewsForAdmin, listRevisions } from '../../store/reviews.ts'
-import type { AdminChrome } from '../../views/admin/admin-layout.tsx'
 import { DashboardPage, HistoryPage } from '../../views/admin/dashboard-page.tsx'
 import { EditorPage, type ConflictInfo } from '../../views/admin/editor-page.tsx'
-import type { Chrome } from '../../views/layout.tsx'
 import { renderDocument } from '../../views/render.ts'
 import { ReviewPage } from '../../views/review-page.tsx'
 import { requireUser, type AuthEnv } from '../auth.ts'
-import { ADMIN_JS_HREF } from '../assets.ts'
+import { adminChromeFor } from '../admin-chrome.ts'
 
 const FIELD_LABELS: [keyof ReviewForm, string][] = [
   ['title', 'Title'], ['headline', 'Headline'], ['hook', 'Hook'], ['nativeTitle', 'Native title'], ['year', 'Year'], ['origin', 'Origin'],
@@ -46,15 +44,13 @@ function conflictInfo(current: ReviewRecord, yours: ReviewForm): ConflictInfo {
 }
 
 /** The editor, the review list and the history, behind sign-in. */
-export function adminReviewRoutes(site: Site, chromeOf: (c: Context<AuthEnv>) => Promise<Chrome>): Hono<AuthEnv> {
+export function adminReviewRoutes(site: Site): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>()
   app.use('/admin', requireUser)
   app.use('/admin/reviews/*', requireUser)
   app.use('/admin/reviews', requireUser)
 
-  const adminChrome = async (c: Context<AuthEnv>): Promise<AdminChrome> => ({
-    ...(await chromeOf(c)), user: c.get('user')!, csrf: c.get('csrf'), scriptHref: ADMIN_JS_HREF,
-  })
+  const adminChrome = (c: Context<AuthEnv>) => adminChromeFor(site, c)
 
   app.get('/admin', async (c) => {
     const user = c.get('user')!

@@ -2,15 +2,15 @@ import { Hono, type Context } from 'hono'
 import { updateSettings } from '../../services/settings.ts'
 import type { Site } from '../../services/site.ts'
 import { SettingsPage, settingsForm, settingsInput, type SettingsForm } from '../../views/admin/settings-page.tsx'
-import type { Chrome } from '../../views/layout.tsx'
 import { renderDocument } from '../../views/render.ts'
 import { requireRole, type AuthEnv } from '../auth.ts'
+import { adminChromeFor } from '../admin-chrome.ts'
 
 /** Site settings, for the owner. */
-export function adminSettingsRoutes(site: Site, chromeOf: (c: Context<AuthEnv>) => Promise<Chrome>): Hono<AuthEnv> {
+export function adminSettingsRoutes(site: Site): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>()
   app.use('/admin/settings', requireRole('owner'))
-  const adminChrome = async (c: Context<AuthEnv>) => ({ ...(await chromeOf(c)), user: c.get('user')!, csrf: c.get('csrf') })
+  const adminChrome = (c: Context<AuthEnv>) => adminChromeFor(site, c)
 
   app.get('/admin/settings', async (c) => {
     const chrome = await adminChrome(c)

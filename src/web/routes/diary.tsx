@@ -9,8 +9,6 @@ import {
   updateDiaryEntry,
 } from '../../services/diary.ts'
 import type { Site } from '../../services/site.ts'
-import { getSiteSettings } from '../../store/settings.ts'
-import type { AdminChrome } from '../../views/admin/admin-layout.tsx'
 import { DiaryAdminPage, DiaryFormPage, type DiaryFormErrors } from '../../views/admin/diary-admin.tsx'
 import { DiaryPage } from '../../views/diary-page.tsx'
 import type { Chrome } from '../../views/layout.tsx'
@@ -18,6 +16,7 @@ import { renderDocument } from '../../views/render.ts'
 import { YearInReviewPage } from '../../views/year-in-review-page.tsx'
 import { cookieOptions, requireUser, type AuthEnv } from '../auth.ts'
 import { chromeFor, type PageResponder } from '../page-response.ts'
+import { adminChromeFor } from '../admin-chrome.ts'
 
 type C = Context<AuthEnv>
 
@@ -54,11 +53,7 @@ function fieldErrors(err: InvalidInputError): DiaryFormErrors {
 export function diaryRoutes(site: Site, cached: PageResponder): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>()
   const chromeOf = (settings: SiteSettings): Chrome => chromeFor(site, settings)
-  const adminChrome = async (c: C): Promise<AdminChrome> => ({
-    ...chromeOf(await getSiteSettings(site.db)),
-    user: signedIn(c),
-    csrf: c.get('csrf'),
-  })
+  const adminChrome = (c: C) => adminChromeFor(site, c)
 
   app.get('/diary', async (c) => {
     const raw = c.req.query('page')
