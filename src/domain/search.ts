@@ -93,26 +93,33 @@ export function cleanText(text: string): string {
   return text.replace(LONE_SURROGATE, '\uFFFD').replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, ' ')
 }
 
+// Candidate runs of unsegmented script with their marks; only these go through the (slow) grapheme
+// segmenter, so long Latin-script reviews are split in one regex pass.
+const SCRIPT_RUN = /(?:[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Hangul}\p{scx=Thai}\p{scx=Lao}\p{scx=Khmer}\p{scx=Myanmar}][\p{M}\u200c\u200d\ufe00-\ufe0f]*)+/gu
+
 /** Splits text into runs of unsegmented-script graphemes and the text between them. */
 export function splitScripts(text: string): SearchPiece[] {
   const pieces: SearchPiece[] = []
   let words = ''
-  let run: string[] = []
-  const flushRun = () => {
-    if (run.length) pieces.push({ kind: 'cjk', text: run.join(''), graphemes: run })
-    run = []
-  }
-  for (const { segment } of graphemes.segment(text)) {
-    if (isUnsegmented(segment)) {
-      if (words) pieces.push({ kind: 'words', text: words })
-      words = ''
-      run.push(segment)
-    } else {
-      flushRun()
-      words += segment
+  let last = 0
+  for (const m of text.matchAll(SCRIPT_RUN)) {
+    words += text.slice(last, m.index)
+    last = m.index + m[0].length
+    let run: string[] = []
+    for (const { segment } of graphemes.segment(m[0])) {
+      if (isUnsegmented(segment)) {
+        if (words) pieces.push({ kind: 'words', text: words })
+        words = ''
+        run.push(segment)
+      } else {
+        if (run.length) pieces.push({ kind: 'cjk', text: run.join(''), graphemes: run })
+        run = []
+        words += segment
+      }
     }
+    if (run.length) pieces.push({ kind: 'cjk', text: run.join(''), graphemes: run })
   }
-  flushRun()
+  words += text.slice(last)
   if (words) pieces.push({ kind: 'words', text: words })
   return pieces
 }

@@ -461,7 +461,7 @@ function toHit(row: HitRow, runs: readonly string[]): SearchHit {
 /** The SQLite (FTS5) search index. */
 export const sqliteSearchIndex: SearchIndex = {
   async reindexReview(trx, reviewId) {
-    await sql`DELETE FROM review_search WHERE rowid = CAST(${reviewId} AS INTEGER)`.execute(trx)
+    await sql`DELETE FROM review_search WHERE rowid = ${BigInt(reviewId)}`.execute(trx)
     const doc = await loadDocument(trx, reviewId)
     if (!doc) return
     const names = [...COLUMNS, 'section_map'] as const
@@ -470,7 +470,7 @@ export const sqliteSearchIndex: SearchIndex = {
   },
 
   async removeReview(trx, reviewId) {
-    await sql`DELETE FROM review_search WHERE rowid = CAST(${reviewId} AS INTEGER)`.execute(trx)
+    await sql`DELETE FROM review_search WHERE rowid = ${BigInt(reviewId)}`.execute(trx)
   },
 
   async search(db, query) {
