@@ -9,6 +9,7 @@ import { readPastedText } from '../src/formats/pasted-text.ts'
 import { collectFiles, importFiles } from '../src/services/import-files.ts'
 import { loadReviewPage } from '../src/services/pages.ts'
 import { openSite } from '../src/services/site.ts'
+import { searchReviews } from '../src/services/search.ts'
 import { listSlugs } from '../src/store/reviews.ts'
 import { createApp } from '../src/web/app.tsx'
 import { CSS_HREF } from '../src/web/assets.ts'
@@ -111,6 +112,29 @@ async function serveUnderLoad(site: Awaited<ReturnType<typeof openSite>>, work: 
   }
 }
 
+/** Search latency over the whole corpus: p50 and p95 of 1,000 queries, beside a plain title lookup. */
+async function searchTimings(site: Awaited<ReturnType<typeof openSite>>): Promise<void> {
+  const queries = ['lantern', 'harbour rain', '"salt honey"', 'fox -winter', 'glass OR crown', 'moon ledger', 'tailor', 'persimmon umbrella']
+  const filters = { country: null, platform: null, year: null, meter: null }
+  const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) * p)]!
+  const measure = async (run: (i: number) => Promise<unknown>) => {
+    const times: number[] = []
+    for (let i = 0; i < 1000; i++) {
+      const t = performance.now()
+      await run(i)
+      times.push(performance.now() - t)
+    }
+    return times
+  }
+  await measure((i) => searchReviews(site, { q: queries[i % queries.length]!, filters, page: 1 }))
+  const baseline = await measure((i) => site.db.selectFrom('reviews').select('id').where('slug', '=', `x-${i}`).execute())
+  const search = await measure((i) => searchReviews(site, { q: queries[i % queries.length]!, filters, page: 1 }))
+  console.log(`\nSearch over ${(await listSlugs(site.db)).length} reviews, 1,000 queries`)
+  const fmt = (xs: number[]) => `p50 ${percentile(xs, 0.5).toFixed(2)} ms  p95 ${percentile(xs, 0.95).toFixed(2)} ms`
+  console.log(`  ${'baseline: one indexed row lookup'.padEnd(40)} ${fmt(baseline)}`)
+  console.log(`  ${'dramalog search (ranked, with excerpts)'.padEnd(40)} ${fmt(search)}`)
+}
+
 async function timed<T>(work: () => Promise<T>): Promise<{ seconds: number; result: T }> {
   const start = performance.now()
   const result = await work()
@@ -183,6 +207,7 @@ try {
     console.log(`\nServing ${LOAD_N} reviews under load (added ${LOAD_N - N} in ${topUp.seconds.toFixed(1)} s); ${LOAD_SECONDS} s per run, 10 connections`)
   } else console.log(`\nServing ${N} reviews under load; ${LOAD_SECONDS} s per run, 10 connections`)
   await serveUnderLoad(site, work)
+  await searchTimings(site)
   await site.close()
 } finally {
   rmSync(work, { recursive: true, force: true })

@@ -25,12 +25,26 @@ export async function putSiteSettings(trx: Tx, settings: SiteSettings): Promise<
  * Every write that changes what a page shows bumps this number; page caches key on it, so a change
  * made by any process (the CLI, another server) invalidates them.
  */
-export async function bumpContentVersion(trx: Tx): Promise<void> {
+export async function bumpContentVersion(trx: Tx, now = new Date()): Promise<void> {
   await trx
     .updateTable('settings')
     .set({ value: sql<string>`cast(cast(value as integer) + 1 as text)` })
     .where('key', '=', 'content_version')
     .execute()
+  const value = now.toISOString()
+  await trx
+    .insertInto('settings')
+    .values({ key: 'content_updated_at', value })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+    .execute()
+}
+
+/** The content version and when content last changed (for Last-Modified), in one read. */
+export async function getContentStamp(db: Conn): Promise<{ version: number; updatedAt: Date | null }> {
+  const rows = await db.selectFrom('settings').select(['key', 'value']).where('key', 'in', ['content_version', 'content_updated_at']).execute()
+  const get = (k: string) => rows.find((r) => r.key === k)?.value
+  const at = get('content_updated_at')
+  return { version: Number(get('content_version') ?? 0), updatedAt: at ? new Date(at) : null }
 }
 
 /** The current content version (see `bumpContentVersion`). */

@@ -1,10 +1,26 @@
 import type { Context } from 'hono'
 import type { SiteSettings } from '../domain/settings.ts'
 import type { Site } from '../services/site.ts'
-import { getContentVersion } from '../store/settings.ts'
+import { getContentStamp } from '../store/settings.ts'
 import type { Chrome } from '../views/layout.tsx'
 import { CSS_HREF } from './assets.ts'
 import { PageCache } from './page-cache.ts'
+
+/**
+ * Sets the validators of a cached response (ETag; Last-Modified from the last content change) and
+ * says whether the reader's copy is current. If-None-Match wins over If-Modified-Since (RFC 9110).
+ */
+function isFresh(c: Context<any>, etag: string, updatedAt: Date | null): boolean {
+  c.header('ETag', etag)
+  c.header('Cache-Control', 'public, max-age=0, must-revalidate')
+  if (updatedAt) c.header('Last-Modified', updatedAt.toUTCString())
+  const tags = c.req.header('If-None-Match')
+  if (tags) return tags.trim() === '*' || tags.split(',').some((t) => t.trim() === etag)
+  const since = c.req.header('If-Modified-Since')
+  if (!since || !updatedAt) return false
+  const t = Date.parse(since)
+  return !Number.isNaN(t) && Math.floor(updatedAt.getTime() / 1000) <= Math.floor(t / 1000)
+}
 
 /** Serves a public page from the cache, rendering it on a miss; answers 304 when the reader has it. */
 export type PageResponder = (c: Context<any>, render: () => Promise<string>) => Promise<Response>
@@ -13,13 +29,11 @@ export type PageResponder = (c: Context<any>, render: () => Promise<string>) => 
 export function pageResponder(site: Site): PageResponder {
   const cache = new PageCache()
   return async function respond(c, render) {
-    const version = await getContentVersion(site.db)
+    const { version, updatedAt } = await getContentStamp(site.db)
     // Only the parameters pages read are in the key; any other query string shares the page.
     const key = `${c.req.path}?${c.req.query('page') ?? ''}&${c.req.query('sort') ?? ''}`
     const page = cache.get(version, key) ?? cache.set(version, key, 200, await render())
-    c.header('ETag', page.etag)
-    c.header('Cache-Control', 'public, max-age=0, must-revalidate')
-    if (c.req.header('If-None-Match') === page.etag) return c.body(null, 304)
+    if (isFresh(c, page.etag, updatedAt)) return c.body(null, 304)
     return c.html(page.html, page.status as 200)
   }
 }
@@ -40,13 +54,10 @@ export type BodyResponder = (c: Context<any>, key: string, contentType: string, 
 export function bodyResponder(site: Site): BodyResponder {
   const cache = new PageCache()
   return async function respondWithBody(c, key, contentType, render) {
-    const version = await getContentVersion(site.db)
+    const { version, updatedAt } = await getContentStamp(site.db)
     const body = cache.get(version, key) ?? cache.set(version, key, 200, await render())
-    c.header('ETag', body.etag)
-    c.header('Cache-Control', 'public, max-age=0, must-revalidate')
     c.header('Content-Type', contentType)
-    const wanted = c.req.header('If-None-Match')
-    if (wanted && (wanted.trim() === '*' || wanted.split(',').some((tag) => tag.trim() === body.etag))) return c.body(null, 304)
+    if (isFresh(c, body.etag, updatedAt)) return c.body(null, 304)
     return c.body(body.html, 200)
   }
 }

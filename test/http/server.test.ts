@@ -98,7 +98,7 @@ describe('review page', () => {
     expect(await missing.text()).toContain('There is no page at <code>/reviews/no-such-review</code>')
   })
 
-  it('answers 304 to a reader who has the current page, with security headers', async () => {
+  it('answers 304 (ETag or Last-Modified) to a reader who has the current page, with security headers', async () => {
     const first = await get('/reviews/glass-city-season-1')
     const etag = first.headers.get('etag')
     expect(etag).toBeTruthy()
@@ -106,6 +106,13 @@ describe('review page', () => {
     expect(first.headers.get('x-content-type-options')).toBe('nosniff')
     const again = await get('/reviews/glass-city-season-1', { headers: { 'If-None-Match': etag! } })
     expect(again.status).toBe(304)
+    const modified = first.headers.get('last-modified')!
+    expect(Date.parse(modified)).toBeGreaterThan(Date.now() - 3_600_000)
+    expect((await get('/reviews/glass-city-season-1', { headers: { 'If-Modified-Since': modified } })).status).toBe(304)
+    const before = new Date(Date.parse(modified) - 60_000).toUTCString()
+    expect((await get('/reviews/glass-city-season-1', { headers: { 'If-Modified-Since': before } })).status).toBe(200)
+    // A reader whose ETag is stale gets the page, whatever its date says.
+    expect((await get('/reviews/glass-city-season-1', { headers: { 'If-None-Match': 'W/"old"', 'If-Modified-Since': modified } })).status).toBe(200)
   })
 })
 
