@@ -5,6 +5,7 @@ import { slugify, truncateSlug } from '../domain/slug.ts'
 import type { Conn, Tx } from './db.ts'
 import type { ReviewRow } from './schema.ts'
 import { sqliteSearchIndex } from './search.ts'
+import { SUMMARY_COLUMNS, toSummary } from './summaries.ts'
 
 const bool = (n: number | null) => (n === null ? null : n === 1)
 const int = (b: boolean | null) => (b === null ? null : b ? 1 : 0)
@@ -159,37 +160,7 @@ async function upsertNamed(trx: Tx, table: 'tags' | 'people', name: string): Pro
   return inserted.id
 }
 
-/** Maps a row holding `SUMMARY_COLUMNS` to what list pages show. */
-export function toSummary(r: Pick<ReviewRow, 'slug' | 'title' | 'native_title' | 'year' | 'origin_code' | 'season' | 'platform' | 'first_watch' | 'reviewed_on' | 'meter_value' | 'meter_max' | 'hook' | 'headline' | 'poster_src' | 'poster_alt' | 'poster_width' | 'poster_height' | 'poster_color'>): ReviewSummary {
-  return {
-    slug: r.slug,
-    title: r.title,
-    nativeTitle: r.native_title,
-    year: r.year,
-    origin: r.origin_code ? (countryByCode(r.origin_code)?.name ?? null) : null,
-    originCode: r.origin_code,
-    season: r.season,
-    platform: r.platform,
-    firstWatch: bool(r.first_watch),
-    reviewedOn: r.reviewed_on,
-    meter: r.meter_value === null || r.meter_max === null ? null : { value: r.meter_value, max: r.meter_max },
-    hook: r.hook,
-    headline: r.headline,
-    poster: r.poster_src
-      ? {
-          src: r.poster_src,
-          alt: r.poster_alt,
-          image: r.poster_width && r.poster_height ? { width: r.poster_width, height: r.poster_height, color: r.poster_color } : null,
-        }
-      : null,
-  }
-}
-
-/** The columns `toSummary` reads. */
-export const SUMMARY_COLUMNS = [
-  'slug', 'title', 'native_title', 'year', 'origin_code', 'season', 'platform', 'first_watch', 'reviewed_on',
-  'meter_value', 'meter_max', 'hook', 'headline', 'poster_src', 'poster_alt', 'poster_width', 'poster_height', 'poster_color',
-] as const
+export { SUMMARY_COLUMNS, toSummary }
 
 /** Published reviews, newest first, one page at a time. */
 export async function listPublishedReviews(db: Conn, page: number, perPage: number): Promise<Page<ReviewSummary>> {

@@ -1,12 +1,12 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely'
 import { countryByCode } from '../domain/countries.ts'
-import type { ReviewSummary } from '../domain/records.ts'
 import {
   bigramIndexText, bigramTokens, cleanText, hasFilters, isUsefulSearch, NO_FILTERS, parseSearch, searchedRuns,
   type Highlighted, type ParsedSearch, type SearchExcerpt, type SearchFilterOptions, type SearchFilters, type SearchHit,
   type SearchPage, type SearchPiece, type SearchQuery, type SearchTerm,
 } from '../domain/search.ts'
 import type { Conn, DB, Tx } from './db.ts'
+import { SUMMARY_COLUMNS, toSummary } from './summaries.ts'
 
 /**
  * Full-text search over reviews. SQLite implements it with FTS5 (below); PostgreSQL will with a
@@ -189,44 +189,9 @@ function filterConditions(f: SearchFilters): RawBuilder<unknown> {
   return sql.join(conds, sql` AND `)
 }
 
-const SUMMARY = sql.raw(
-  [
-    'id', 'slug', 'title', 'native_title', 'year', 'origin_code', 'season', 'platform', 'first_watch', 'reviewed_on', 'meter_value',
-    'meter_max', 'hook', 'headline', 'poster_src', 'poster_alt', 'poster_width', 'poster_height', 'poster_color',
-  ]
-    .map((c) => `r.${c}`)
-    .join(', '),
-)
-type SummaryRow = Pick<
-  DB['reviews'],
-  | 'slug' | 'title' | 'native_title' | 'year' | 'origin_code' | 'season' | 'platform' | 'first_watch' | 'reviewed_on' | 'meter_value'
-  | 'meter_max' | 'hook' | 'headline' | 'poster_src' | 'poster_alt' | 'poster_width' | 'poster_height' | 'poster_color'
-> & { id: number }
-
-function toSummary(r: SummaryRow): ReviewSummary {
-  return {
-    slug: r.slug,
-    title: r.title,
-    nativeTitle: r.native_title,
-    year: r.year,
-    origin: r.origin_code ? (countryByCode(r.origin_code)?.name ?? null) : null,
-    originCode: r.origin_code,
-    season: r.season,
-    platform: r.platform,
-    firstWatch: r.first_watch === null ? null : r.first_watch === 1,
-    reviewedOn: r.reviewed_on,
-    meter: r.meter_value === null || r.meter_max === null ? null : { value: r.meter_value, max: r.meter_max },
-    hook: r.hook,
-    headline: r.headline,
-    poster: r.poster_src
-      ? {
-          src: r.poster_src,
-          alt: r.poster_alt,
-          image: r.poster_width && r.poster_height ? { width: r.poster_width, height: r.poster_height, color: r.poster_color } : null,
-        }
-      : null,
-  }
-}
+// The same columns the other lists read, so `toSummary` from the review store maps them.
+const SUMMARY = sql.raw(['id', ...SUMMARY_COLUMNS].map((c) => `r.${c}`).join(', '))
+type SummaryRow = Pick<DB['reviews'], (typeof SUMMARY_COLUMNS)[number]> & { id: number }
 
 type HitRow = SummaryRow & Record<`hl_${Column}`, string | null> & { section_map: string }
 
