@@ -16,51 +16,13 @@ import { CSS_HREF } from '../src/web/assets.ts'
 import { renderDocument } from '../src/views/render.ts'
 import { ReviewPage } from '../src/views/review-page.tsx'
 import type { ReviewRecord } from '../src/domain/records.ts'
-import { startServer } from '../src/web/server.ts'
-import { serve } from '@hono/node-server'
-import { serveStatic } from '@hono/node-server/serve-static'
-import { Hono } from 'hono'
+import { spawn, type ChildProcess } from 'node:child_process'
 import autocannon from 'autocannon'
-import { relative } from 'node:path'
+import { corpusReview, wordWithShare } from './corpus.ts'
 
 const N = Number(process.env.BENCH_REVIEWS ?? 1000)
 const LOAD_N = Number(process.env.BENCH_LOAD_REVIEWS ?? 10_000)
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 5)
-const COUNTRIES = ['South Korea', 'Japan', 'China', 'Taiwan', 'Thailand', 'Philippines', 'Hong Kong']
-const PLATFORMS = ['Netflix', 'Viki', 'iQIYI', 'Prime Video', 'Disney+', 'WeTV']
-const WORDS = 'lantern harbour rain letter fox market winter salt honey glass crown reed tailor serve moon ledger ward jeepney persimmon umbrella'.split(' ')
-
-function paragraph(seed: number, words = 60): string {
-  return Array.from({ length: words }, (_, i) => WORDS[(seed * 7 + i * 13) % WORDS.length]).join(' ') + '.'
-}
-
-/** A pasted review like the demo's, varied by index. */
-function corpusFile(i: number): string {
-  const title = `${WORDS[i % WORDS.length]} ${WORDS[(i * 3 + 1) % WORDS.length]} ${i}`.replace(/^./, (c) => c.toUpperCase())
-  return [
-    'Image: Generated benchmark poster.',
-    `Year: ${2010 + (i % 16)}`,
-    `Origin: ${COUNTRIES[i % COUNTRIES.length]}`,
-    `Season: ${1 + (i % 3)}`,
-    `Platform: ${PLATFORMS[i % PLATFORMS.length]}`,
-    `First Watch: ${i % 4 === 0 ? 'No' : 'Yes'}`,
-    `Review Date: ${1 + (i % 28)} Mar ${2019 + (i % 6)}`,
-    `AsianWiki: ${title}`,
-    `Facepalm Meter: ${'🤦🏻‍♂️'.repeat(i % 6)}`,
-    `Tags: ${WORDS[i % 7]}, ${WORDS[(i + 3) % 11]}`,
-    `Cast: Actor ${i % 50}, Actor ${(i + 7) % 50}`,
-    '',
-    'Is it worth a whole weekend?',
-    '',
-    `${title} – A Headline Number ${i}`,
-    '',
-    paragraph(i),
-    '',
-    paragraph(i + 1),
-    ...DEFAULT_SETTINGS.rubric.flatMap((aspect, k) => ['', `${aspect} – Verdict ${k} For ${i}`, '', paragraph(i + k), '', paragraph(i + k + 2, 40)]),
-  ].join('\n')
-}
-
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
 }
@@ -79,20 +41,30 @@ async function load(url: string): Promise<LoadResult> {
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx }
 }
 
-/** The live server beside a static-file server of the same HTML, in this one process. */
+/** Starts bench/serve-pair.ts in its own process and waits for the ports it prints. */
+async function startServePair(dataDir: string, staticDir: string): Promise<{ child: ChildProcess; base: string; staticBase: string }> {
+  const child = spawn(join('node_modules', '.bin', 'tsx'), [join('bench', 'serve-pair.ts'), dataDir, staticDir], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const line = await new Promise<string>((resolve, reject) => {
+    let out = ''
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString()
+      if (out.includes('\n')) resolve(out.split('\n')[0]!)
+    })
+    child.once('exit', (code) => reject(new Error(`the benchmark server exited (${code})`)))
+  })
+  const { port, staticPort } = JSON.parse(line) as { port: number; staticPort: number }
+  return { child, base: `http://127.0.0.1:${port}`, staticBase: `http://127.0.0.1:${staticPort}` }
+}
+
+/** The real server in its own process, beside a static-file server of the same HTML in that same process. */
 async function serveUnderLoad(site: Awaited<ReturnType<typeof openSite>>, work: string): Promise<void> {
-  const { port, server } = await startServer(site, 0, '127.0.0.1')
-  const base = `http://127.0.0.1:${port}`
-  const slug = (await listSlugs(site.db))[0]!
   const staticDir = join(work, 'static')
+  mkdirSync(staticDir, { recursive: true })
+  const { child, base, staticBase } = await startServePair(site.dataDir, staticDir)
+  const slug = (await listSlugs(site.db))[0]!
   mkdirSync(join(staticDir, 'reviews', slug), { recursive: true })
   writeFileSync(join(staticDir, 'index.html'), await (await fetch(`${base}/`)).text())
   writeFileSync(join(staticDir, 'reviews', slug, 'index.html'), await (await fetch(`${base}/reviews/${encodeURIComponent(slug)}`)).text())
-  const files = new Hono()
-  files.use('/*', serveStatic({ root: relative(process.cwd(), staticDir) }))
-  const staticServer = serve({ fetch: files.fetch, port: 0, hostname: '127.0.0.1' })
-  await new Promise((r) => staticServer.once('listening', r))
-  const staticBase = `http://127.0.0.1:${(staticServer.address() as { port: number }).port}`
   const row = (label: string, r: LoadResult, baseline?: LoadResult) =>
     console.log(
       `  ${label.padEnd(40)} ${Math.round(r.rps).toLocaleString('en-US').padStart(7)} req/s  p50 ${String(r.p50).padStart(3)} ms  p99 ${String(r.p99).padStart(3)} ms` +
@@ -107,32 +79,42 @@ async function serveUnderLoad(site: Awaited<ReturnType<typeof openSite>>, work: 
       row(`dramalog: ${label}`, await load(base + path), baseline)
     }
   } finally {
-    server.close()
-    staticServer.close()
+    child.kill('SIGTERM')
   }
 }
 
-/** Search latency over the whole corpus: p50 and p95 of 1,000 queries, beside a plain title lookup. */
+/**
+ * Search latency over the whole corpus: p50 and p95 of 1,000 queries of words with a known spread
+ * (in half the reviews down to one in a thousand), beside a plain indexed row lookup; then the worst
+ * case apart, a word that occurs in every review, where ranking has to score every review.
+ */
 async function searchTimings(site: Awaited<ReturnType<typeof openSite>>): Promise<void> {
-  const queries = ['lantern', 'harbour rain', '"salt honey"', 'fox -winter', 'glass OR crown', 'moon ledger', 'tailor', 'persimmon umbrella']
+  const [half, fifth, twentieth, hundredth, thousandth] = [0.5, 0.2, 0.05, 0.01, 0.001].map((s) => wordWithShare(s)) as [string, string, string, string, string]
+  const queries = [half, fifth, twentieth, hundredth, thousandth, `${fifth} ${twentieth}`, `"${half} ${fifth}"`, `${fifth} -${half}`, `${hundredth} OR ${thousandth}`, `${twentieth}*`]
   const filters = { country: null, platform: null, year: null, meter: null }
   const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) * p)]!
-  const measure = async (run: (i: number) => Promise<unknown>) => {
+  const measure = async (run: (i: number) => Promise<unknown>, n = 1000) => {
     const times: number[] = []
-    for (let i = 0; i < 1000; i++) {
+    for (let i = 0; i < n; i++) {
       const t = performance.now()
       await run(i)
       times.push(performance.now() - t)
     }
     return times
   }
-  await measure((i) => searchReviews(site, { q: queries[i % queries.length]!, filters, page: 1 }))
+  const search = (q: string, page = 1) => searchReviews(site, { q, filters, page })
+  await measure((i) => search(queries[i % queries.length]!))
   const baseline = await measure((i) => site.db.selectFrom('reviews').select('id').where('slug', '=', `x-${i}`).execute())
-  const search = await measure((i) => searchReviews(site, { q: queries[i % queries.length]!, filters, page: 1 }))
-  console.log(`\nSearch over ${(await listSlugs(site.db)).length} reviews, 1,000 queries`)
-  const fmt = (xs: number[]) => `p50 ${percentile(xs, 0.5).toFixed(2)} ms  p95 ${percentile(xs, 0.95).toFixed(2)} ms`
-  console.log(`  ${'baseline: one indexed row lookup'.padEnd(40)} ${fmt(baseline)}`)
-  console.log(`  ${'dramalog search (ranked, with excerpts)'.padEnd(40)} ${fmt(search)}`)
+  const mixed = await measure((i) => search(queries[i % queries.length]!, 1 + (i % 3)))
+  const filtered = await measure((i) => searchReviews(site, { q: queries[i % queries.length]!, filters: { ...filters, country: 'KR' }, page: 1 }))
+  const everywhere = await measure(() => search('the'), 200)
+  const counts = await Promise.all(queries.map(async (q: string) => (await search(q)).results?.total ?? 0))
+  console.log(`\nSearch over ${(await listSlugs(site.db)).length} reviews: ${queries.length} queries matching ${Math.min(...counts)} to ${Math.max(...counts)} reviews, 1,000 runs each line`)
+  const fmt = (xs: number[]) => `p50 ${percentile(xs, 0.5).toFixed(2).padStart(6)} ms  p95 ${percentile(xs, 0.95).toFixed(2).padStart(6)} ms`
+  console.log(`  ${'baseline: one indexed row lookup'.padEnd(48)} ${fmt(baseline)}`)
+  console.log(`  ${'dramalog search (ranked, excerpts, pages 1-3)'.padEnd(48)} ${fmt(mixed)}`)
+  console.log(`  ${'dramalog search filtered by country'.padEnd(48)} ${fmt(filtered)}`)
+  console.log(`  ${`worst case: "the", in all ${(await search('the')).results?.total} reviews (200 runs)`.padEnd(48)} ${fmt(everywhere)}`)
 }
 
 async function timed<T>(work: () => Promise<T>): Promise<{ seconds: number; result: T }> {
@@ -149,7 +131,7 @@ const work = mkdtempSync(join(tmpdir(), 'dramalog-bench-'))
 try {
   const corpus = join(work, 'corpus')
   mkdirSync(corpus)
-  for (let i = 0; i < N; i++) writeFileSync(join(corpus, `${String(i).padStart(5, '0')}.txt`), corpusFile(i))
+  for (let i = 0; i < N; i++) writeFileSync(join(corpus, `${String(i).padStart(5, '0')}.txt`), corpusReview(i))
   const site = await openSite({ dataDir: join(work, 'data'), databaseUrl: null })
 
   console.log(`\nImport of ${N} pasted review files (one transaction)`)
@@ -202,7 +184,7 @@ try {
   if (LOAD_N > N) {
     const more = join(work, 'more')
     mkdirSync(more)
-    for (let i = N; i < LOAD_N; i++) writeFileSync(join(more, `${String(i).padStart(5, '0')}.txt`), corpusFile(i))
+    for (let i = N; i < LOAD_N; i++) writeFileSync(join(more, `${String(i).padStart(5, '0')}.txt`), corpusReview(i))
     const topUp = await timed(() => importFiles(site, [more]))
     console.log(`\nServing ${LOAD_N} reviews under load (added ${LOAD_N - N} in ${topUp.seconds.toFixed(1)} s); ${LOAD_SECONDS} s per run, 10 connections`)
   } else console.log(`\nServing ${N} reviews under load; ${LOAD_SECONDS} s per run, 10 connections`)

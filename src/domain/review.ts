@@ -85,6 +85,15 @@ export const MeterValue = z
   .object({ value: z.number().int().min(0), max: z.number().int().min(1).max(10) })
   .refine((m) => m.value <= m.max, { message: 'value is over the maximum', path: ['value'] })
 
+/**
+ * Where an imported review came from: `id` is stable across exports of the old site (a WordPress
+ * post's GUID, a Letterboxd URI) and matches the review on a second import; `url` is its old address.
+ */
+export const Source = z.object({
+  id: text(500).min(1),
+  url: SafeUrl.nullable().default(null),
+})
+
 export const ReviewStatus = z.enum(['draft', 'scheduled', 'published', 'unpublished'])
 export type ReviewStatus = z.infer<typeof ReviewStatus>
 
@@ -126,6 +135,7 @@ export const ReviewDocument = z.object({
   status: ReviewStatus.default('published'),
   author: optionalText(120),
   publishedAt: z.iso.datetime({ offset: true }).nullable().default(null),
+  source: Source.nullable().default(null),
 })
 export type ReviewDocument = z.output<typeof ReviewDocument>
 export type ReviewDocumentInput = z.input<typeof ReviewDocument>

@@ -24,7 +24,7 @@ const section = (aspect: string, verdict: string, body: string, extra: Partial<R
 const EMPTY = {
   nativeTitle: null, romanizedTitle: null, year: null, origin: null, season: null, episodes: null, platform: null,
   firstWatch: null, reviewedOn: null, links: [], meter: null, hook: null, headline: null, intro: '', sections: [],
-  poster: null, tags: [], people: [], songs: [], status: 'published', author: null, publishedAt: null,
+  poster: null, tags: [], people: [], songs: [], status: 'published', author: null, publishedAt: null, source: null,
 } as const
 
 describe('readPastedText on copy-paste damage', () => {

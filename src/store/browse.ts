@@ -2,6 +2,7 @@ import { sql, type SelectQueryBuilder } from 'kysely'
 import { countryByCode } from '../domain/countries.ts'
 import type { Page, ReviewRecord, ReviewSummary } from '../domain/records.ts'
 import type { Conn, DB } from './db.ts'
+import { nameKey } from './migrations/0006-imports.ts'
 import { loadRecord, SUMMARY_COLUMNS, toSummary } from './reviews.ts'
 
 /** What a browse page or an API call narrows the published reviews to; every given field must match. */
@@ -241,6 +242,6 @@ export async function findNamedByName(db: Conn, table: 'tags' | 'people', name: 
   return db
     .selectFrom(table)
     .select(['slug', 'name'])
-    .where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase()))
+    .where('name_key', '=', nameKey(name))
     .executeTakeFirst()
 }

@@ -5,6 +5,7 @@ import * as m0002 from './migrations/0002-accounts.ts'
 import * as m0003 from './migrations/0003-diary.ts'
 import * as m0004 from './migrations/0004-search.ts'
 import * as m0005 from './migrations/0005-comments.ts'
+import * as m0006 from './migrations/0006-imports.ts'
 import type { DB } from './schema.ts'
 
 export type { DB }
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-diary': m0003,
   '0004-search': m0004,
   '0005-comments': m0005,
+  '0006-imports': m0006,
 }
 
 /**
@@ -31,7 +33,38 @@ export function openSqlite(file: string): Kysely<DB> {
   sqlite.pragma('synchronous = NORMAL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
-  return new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) })
+  return new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
+}
+
+const STATEMENT_CACHE_SIZE = 500
+
+/**
+ * Kysely prepares every query anew, and preparing costs SQLite about as much as running a small
+ * query. Statements are kept by their SQL text instead (queries take their values as parameters,
+ * so the texts repeat). Kysely runs a statement to completion before the next (`all`/`run`; no
+ * streaming here), so one statement is never busy twice. The cache is emptied when full: texts
+ * with inlined ids do not repeat and must not pile up.
+ */
+function withStatementCache(sqlite: Database.Database): Database.Database {
+  const cache = new Map<string, Database.Statement>()
+  const prepare = sqlite.prepare.bind(sqlite)
+  return new Proxy(sqlite, {
+    get(target, key, receiver) {
+      if (key !== 'prepare') {
+        const value: unknown = Reflect.get(target, key, receiver)
+        return typeof value === 'function' ? value.bind(target) : value
+      }
+      return (source: string) => {
+        let stmt = cache.get(source)
+        if (!stmt) {
+          if (cache.size >= STATEMENT_CACHE_SIZE) cache.clear()
+          stmt = prepare(source)
+          cache.set(source, stmt)
+        }
+        return stmt
+      }
+    },
+  })
 }
 
 /** Brings the schema up to date; run at every start. */

@@ -4,6 +4,7 @@ import type { ReviewDocument, ReviewStatus } from '../domain/review.ts'
 import { slugify, truncateSlug } from '../domain/slug.ts'
 import type { Conn, Tx } from './db.ts'
 import type { ReviewRow } from './schema.ts'
+import { nameKey } from './migrations/0006-imports.ts'
 import { sqliteSearchIndex } from './search.ts'
 import { SUMMARY_COLUMNS, toSummary } from './summaries.ts'
 
@@ -55,6 +56,8 @@ function toRow(r: RenderedReview, now: string) {
     sort_date: d.reviewedOn ?? d.publishedAt?.slice(0, 10) ?? now.slice(0, 10),
     render_version: r.renderVersion,
     updated_at: now,
+    source_id: d.source?.id ?? null,
+    source_url: d.source?.url ?? null,
   }
 }
 
@@ -150,13 +153,13 @@ async function upsertNamed(trx: Tx, table: 'tags' | 'people', name: string): Pro
   const found = await trx
     .selectFrom(table)
     .select('id')
-    .where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase()))
+    .where('name_key', '=', nameKey(name))
     .executeTakeFirst()
   if (found) return found.id
   const base = truncateSlug(slugify(name)) || (table === 'tags' ? 'tag' : 'person')
   let slug = base
   for (let n = 2; await trx.selectFrom(table).select('id').where('slug', '=', slug).executeTakeFirst(); n++) slug = `${base}-${n}`
-  const inserted = await trx.insertInto(table).values({ slug, name }).returning('id').executeTakeFirstOrThrow()
+  const inserted = await trx.insertInto(table).values({ slug, name, name_key: nameKey(name) }).returning('id').executeTakeFirstOrThrow()
   return inserted.id
 }
 
@@ -314,6 +317,7 @@ export async function loadRecord(db: Conn, row: ReviewRow): Promise<ReviewRecord
     status: row.status as ReviewStatus,
     author: row.author,
     publishedAt: row.published_at,
+    source: row.source_id === null ? null : { id: row.source_id, url: row.source_url },
   }
   return {
     id: row.id,

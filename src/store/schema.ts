@@ -93,6 +93,10 @@ export interface ReviewsTable {
   author_id: Generated<number | null>
   created_at: string
   updated_at: string
+  /** Identifies an imported review across re-imports (`wordpress:…`, `letterboxd:…`); null for reviews written here. */
+  source_id: string | null
+  /** The review's address on the site it was imported from (for a redirect map). */
+  source_url: string | null
 }
 
 export interface SectionsTable {
@@ -120,6 +124,8 @@ export interface TagsTable {
   id: Generated<number>
   slug: string
   name: string
+  /** `nameKey(name)`: names are matched case-insensitively through it. */
+  name_key: string
 }
 
 export interface ReviewTagsTable {
@@ -132,6 +138,8 @@ export interface PeopleTable {
   id: Generated<number>
   slug: string
   name: string
+  /** `nameKey(name)`: names are matched case-insensitively through it. */
+  name_key: string
 }
 
 export interface ReviewPeopleTable {
@@ -175,6 +183,8 @@ export interface DiaryEntriesTable {
   created_by: number | null
   created_at: string
   updated_at: string
+  /** Identifies an imported entry across re-imports (`letterboxd:diary:…`); null for entries made here. */
+  source_id: Generated<string | null>
 }
 
 export interface CommentsTable {
@@ -197,6 +207,8 @@ export interface CommentsTable {
   created_at: string
   moderated_at: string | null
   moderated_by: number | null
+  /** The comment's id on the site it was imported from; null for comments posted here. */
+  source_id: Generated<string | null>
 }
 
 /** People whose comments are approved at once, by `trustKey` (an email, or a name with a website). */

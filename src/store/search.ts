@@ -207,29 +207,73 @@ function pageOf(requested: number | undefined, total: number, perPage: number) {
   return { page, pageCount, offset: (page - 1) * perPage }
 }
 
-async function searchText(db: Conn, parsed: ParsedSearch, filters: SearchFilters, requested: number | undefined, perPage: number): Promise<SearchPage> {
-  const match = matchExpression(parsed)
+/** Past this many unpublished reviews, ranking joins every match to its review instead. */
+const FEW_UNPUBLISHED = 200
+
+/** Integer ids written into the SQL text: FTS5 looks up `rowid IN (1, 2)` row by row, but drops the constraint when the ids are bound (better-sqlite3 binds numbers as REAL). */
+const idList = (ids: readonly number[]) => sql.raw(ids.map((id) => String(Math.trunc(id))).join(', '))
+
+type Ranked = { ids: number[]; total: number; page: number; pageCount: number }
+
+/**
+ * Ranks matches without touching the reviews table: the usual case, no filters and few drafts.
+ * Joining each match to its review to check the status costs more than ranking itself when a
+ * word occurs in most reviews, so unpublished reviews are counted and left out separately.
+ * Ties on bm25 fall back to the newest review first (highest id), as in the joined query.
+ */
+async function rankPublished(db: Conn, match: string, unpublished: number[], requested: number | undefined, perPage: number): Promise<Ranked> {
+  const matches = await sql<{ n: number }>`SELECT count(*) AS n FROM review_search WHERE review_search MATCH ${match}`.execute(db)
+  const hidden = unpublished.length
+    ? await sql<{ id: number }>`SELECT rowid AS id FROM review_search WHERE review_search MATCH ${match} AND rowid IN (${idList(unpublished)})`.execute(db)
+    : { rows: [] }
+  const hiddenIds = new Set(hidden.rows.map((r) => Number(r.id)))
+  const total = Number(matches.rows[0]?.n ?? 0) - hiddenIds.size
+  const { page, pageCount, offset } = pageOf(requested, total, perPage)
+  if (total <= 0) return { ids: [], total: Math.max(0, total), page, pageCount }
+  const ranked = await sql<{ id: number }>`
+    SELECT rowid AS id FROM review_search WHERE review_search MATCH ${match}
+    ORDER BY ${BM25}, rowid DESC LIMIT ${offset + perPage + hiddenIds.size}`.execute(db)
+  const ids = ranked.rows.map((r) => Number(r.id)).filter((id) => !hiddenIds.has(id))
+  return { ids: ids.slice(offset, offset + perPage), total, page, pageCount }
+}
+
+/** Ranks matches joined to their reviews, for filters (country, platform, year, meter) or many drafts. */
+async function rankJoined(db: Conn, match: string, filters: SearchFilters, requested: number | undefined, perPage: number): Promise<Ranked> {
   // CROSS JOIN keeps the FTS5 table as the outer loop: one MATCH, then a primary-key lookup per hit.
   const from = sql`review_search CROSS JOIN reviews r ON r.id = review_search.rowid`
   const where = sql`review_search MATCH ${match} AND ${filterConditions(filters)}`
   const counted = await sql<{ n: number }>`SELECT count(*) AS n FROM ${from} WHERE ${where}`.execute(db)
   const total = Number(counted.rows[0]?.n ?? 0)
   const { page, pageCount, offset } = pageOf(requested, total, perPage)
-  const empty = { items: [], total, page, perPage, pageCount }
-  if (total === 0) return empty
+  if (total === 0) return { ids: [], total, page, pageCount }
   // (A window count(*) OVER () would save the count, but FTS5 refuses bm25() in a window query.)
   const ranked = await sql<{ id: number }>`
     SELECT r.id AS id FROM ${from} WHERE ${where}
-    ORDER BY ${BM25}, r.sort_date DESC, r.id DESC LIMIT ${perPage} OFFSET ${offset}`.execute(db)
-  const ids = ranked.rows.map((r) => r.id)
-  if (!ids.length) return empty
-  // Highlights only for the page's rows: computing them in the ranking query would do it for every
-  // match. The ids are checked on reviews, not on review_search.rowid: better-sqlite3 binds numbers
-  // as REAL, and FTS5 (3.53) then drops a `rowid IN (?)` or `rowid = ?` constraint beside MATCH.
+    ORDER BY ${BM25}, r.id DESC LIMIT ${perPage} OFFSET ${offset}`.execute(db)
+  return { ids: ranked.rows.map((r) => Number(r.id)), total, page, pageCount }
+}
+
+async function searchText(db: Conn, parsed: ParsedSearch, filters: SearchFilters, requested: number | undefined, perPage: number): Promise<SearchPage> {
+  const match = matchExpression(parsed)
+  let ranked: Ranked | null = null
+  if (!hasFilters(filters)) {
+    const unpublished = await db
+      .selectFrom('reviews')
+      .select('id')
+      .where('status', 'in', ['draft', 'scheduled', 'unpublished'])
+      .limit(FEW_UNPUBLISHED + 1)
+      .execute()
+    if (unpublished.length <= FEW_UNPUBLISHED) ranked = await rankPublished(db, match, unpublished.map((r) => r.id), requested, perPage)
+  }
+  ranked ??= await rankJoined(db, match, filters, requested, perPage)
+  const { ids, total, page, pageCount } = ranked
+  if (!ids.length) return { items: [], total, page, perPage, pageCount }
+  // Highlights only for the page's rows: computing them in the ranking query would do it for every match.
   const rows = await sql<HitRow>`
     SELECT ${SUMMARY}, ${HIGHLIGHTS}, review_search.section_map AS section_map
-    FROM ${from} WHERE review_search MATCH ${match} AND r.id IN (${sql.join(ids)})`.execute(db)
-  const byId = new Map(rows.rows.map((r) => [r.id, r]))
+    FROM review_search CROSS JOIN reviews r ON r.id = review_search.rowid
+    WHERE review_search MATCH ${match} AND review_search.rowid IN (${idList(ids)})`.execute(db)
+  const byId = new Map(rows.rows.map((r) => [Number(r.id), r]))
   const runs = searchedRuns(parsed)
   const items = ids.flatMap((id) => {
     const row = byId.get(id)

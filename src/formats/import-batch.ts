@@ -1,0 +1,94 @@
+// What every importer (pasted text, Markdown, JSON, WordPress WXR, Letterboxd, backups) hands to
+// the import service: documents and records with where each came from, what was left out and why,
+// and every problem found. Readers fill it without I/O on the site; the service saves it all or
+// nothing.
+import type { InputIssue } from '../domain/errors.ts'
+import type { ReviewDocument } from '../domain/review.ts'
+
+/** Where a record was read: the file (an archive entry reads `archive.zip:entry.csv`) and line. */
+export type SourceRef = { file: string; line: number }
+
+/** Where a review's poster image comes from, when the document does not point into the site's media. */
+export type PosterSource =
+  /** A file on disk (beside an imported Markdown file, or found in a WordPress uploads copy). */
+  | { kind: 'file'; path: string }
+  /** Image bytes read from an archive. */
+  | { kind: 'bytes'; data: Buffer; name: string }
+  /**
+   * A WordPress attachment: `url` is its address on the old site, `path` its place under
+   * `wp-content/uploads/` (`2023/04/poster.jpg`) when the export names it. The service looks in
+   * the `--uploads` folder first, then asks the old site over HTTP.
+   */
+  | { kind: 'wordpress'; url: string; path: string | null }
+
+/** A reader's comment carried over from the old site; imported comments are already approved. */
+export type ImportedComment = {
+  /** Unique within the review, e.g. the WordPress comment id. */
+  sourceId: string
+  /** The `sourceId` of the comment it replies to, or null. Deeper replies attach to their top-level ancestor. */
+  parentSourceId: string | null
+  authorName: string
+  authorEmail: string | null
+  authorUrl: string | null
+  /** Plain text. */
+  body: string
+  /** ISO 8601 with offset (UTC `Z`). */
+  createdAt: string
+  at: SourceRef
+}
+
+export type ImportedReview = {
+  /**
+   * The document. `doc.source` (id and original URL) identifies it across re-imports: a review
+   * with the same `source.id` is the same review, whatever its slug became.
+   */
+  doc: ReviewDocument
+  at: SourceRef
+  poster: PosterSource | null
+  comments: ImportedComment[]
+}
+
+/** One watch for the diary (Letterboxd's diary.csv, watched.csv) or one watchlist entry. */
+export type ImportedDiaryEntry = {
+  /** Identifies the entry across re-imports, e.g. `letterboxd:diary:<Letterboxd URI>`. */
+  sourceId: string
+  title: string
+  year: number | null
+  status: 'watching' | 'finished' | 'dropped' | 'planned'
+  /** ISO date (YYYY-MM-DD) the watch ended, or null. */
+  finishedOn: string | null
+  rewatch: boolean
+  meter: { value: number; max: number } | null
+  note: string | null
+  /** The `source.id` of an imported review this watch belongs to, when there is one. */
+  reviewSourceId: string | null
+  at: SourceRef
+}
+
+/** Something in the input that is deliberately not imported, with the reason (shown in the summary). */
+export type SkippedItem = { at: SourceRef; what: string; reason: string }
+
+export type ImportBatch = {
+  /** The files (or archives) read, for the summary. */
+  files: string[]
+  reviews: ImportedReview[]
+  diary: ImportedDiaryEntry[]
+  skipped: SkippedItem[]
+  /** Problems that stop the import: every one of them, each located. */
+  issues: InputIssue[]
+  /** Things worth telling that do not stop the import (an image that could not be had, …). */
+  warnings: string[]
+}
+
+export const emptyBatch = (): ImportBatch => ({ files: [], reviews: [], diary: [], skipped: [], issues: [], warnings: [] })
+
+/** Adds one batch's content to another (several files in one import). */
+export function mergeBatch(into: ImportBatch, from: ImportBatch): ImportBatch {
+  into.files.push(...from.files)
+  into.reviews.push(...from.reviews)
+  into.diary.push(...from.diary)
+  into.skipped.push(...from.skipped)
+  into.issues.push(...from.issues)
+  into.warnings.push(...from.warnings)
+  return into
+}
