@@ -92,3 +92,21 @@ export function mergeBatch(into: ImportBatch, from: ImportBatch): ImportBatch {
   into.warnings.push(...from.warnings)
   return into
 }
+
+/**
+ * What streaming readers (WXR, Letterboxd, backups) yield, one record at a time, so an export of
+ * any size is read with flat memory: the import service saves each record as it arrives, inside
+ * one transaction that it rolls back at the end if any `issue` came. Readers go on after an issue,
+ * so every problem in the input is reported, not only the first.
+ */
+export type ImportItem =
+  | { kind: 'review'; review: ImportedReview }
+  | { kind: 'diary'; entry: ImportedDiaryEntry }
+  | { kind: 'skipped'; item: SkippedItem }
+  | { kind: 'issue'; issue: InputIssue }
+  | { kind: 'warning'; message: string }
+  /** How far the reader got (bytes of the file, or records), for progress bars. */
+  | { kind: 'progress'; done: number; total: number }
+
+/** A streaming reader: yields the items of one input. `label` is the file name used in every location. */
+export type StreamingReader = AsyncGenerator<ImportItem, void, undefined>

@@ -159,3 +159,96 @@ describe('importFiles edge cases', () => {
     expect(record!.posterImage).toEqual({ width: 600, height: 900, color: expect.stringMatching(/^#[0-9a-f]{6}$/) })
   })
 })
+
+describe('all or nothing', () => {
+  /** Every media file with a hash of its bytes, what import work folders exist, the export and row counts. */
+  async function snapshot(s: Site) {
+    const { createHash } = await import('node:crypto')
+    const { readdirSync, readFileSync, statSync } = await import('node:fs')
+    const files: Record<string, string> = {}
+    const walk = (dir: string) => {
+      for (const name of readdirSync(dir)) {
+        const p = join(dir, name)
+        if (statSync(p).isDirectory()) walk(p)
+        else files[p.slice(data.dir.length)] = createHash('sha256').update(readFileSync(p)).digest('hex')
+      }
+    }
+    walk(s.mediaDir)
+    for (const name of readdirSync(data.dir)) if (name.startsWith('.import')) files[name] = 'work folder left behind'
+    const { exportJson } = await import('./export-reviews.ts')
+    const counts: Record<string, number> = {}
+    for (const t of ['reviews', 'revisions', 'sections', 'tags', 'people', 'comments', 'diary_entries'] as const) {
+      counts[t] = Number((await s.db.selectFrom(t).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)
+    }
+    return { files, json: await exportJson(s), counts, version: await getContentVersion(s.db) }
+  }
+
+  it('leaves the database and the media folder exactly as before when the last record fails', async () => {
+    await importFiles(site, [pasted('Already Here'), pasted('Also Here', { year: 2020 })])
+    const before = await snapshot(site)
+    // A bundle of good reviews with posters (staged before the save), whose last record takes a
+    // slug an earlier record of the same import already claimed: found only while saving.
+    const dir = join(data.dir, 'incoming')
+    mkdirSync(join(dir, 'media', 'posters'), { recursive: true })
+    const poster = await sharp({ create: { width: 300, height: 450, channels: 3, background: '#884422' } }).jpeg().toBuffer()
+    for (let i = 0; i < 5; i++) {
+      writeFileSync(join(dir, 'media', 'posters', `p${i}.w300.jpg`), poster)
+      writeFileSync(join(dir, `${i}.md`), `---\nslug: new-${i}\ntitle: New ${i}\nposter:\n  src: /media/posters/p${i}.w300.jpg\n---\n\nIntro ${i}.\n`)
+    }
+    writeFileSync(join(dir, '9-last.json'), JSON.stringify({ slug: 'new-0', title: 'Not New 0', intro: 'x' }))
+    const err = await importFiles(site, [dir, pasted('Already Here', { body: 'Changed.' })]).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(InvalidInputError)
+    expect((err as InvalidInputError).message).toMatch(/9-last\.json:1: slug: the same review as in .*0\.md:1/)
+    expect(await snapshot(site)).toEqual(before)
+  })
+
+  it('writes nothing on a dry run, and reports what it would do', async () => {
+    const before = await snapshot(site)
+    const result = await importFiles(site, [pasted('Dry Land')], { dryRun: true })
+    expect(result).toMatchObject({ dryRun: true, created: ['dry-land'] })
+    expect(await snapshot(site)).toEqual(before)
+  })
+})
+
+describe('matching records from other sites', () => {
+  const source = (id: string, more: Record<string, unknown> = {}) => ({ title: 'Harbour Lights', year: 2022, source: { id, url: `https://old.example/${id}` }, intro: 'First.', ...more })
+  const jsonFile = (docs: unknown[]) => {
+    const file = join(data.dir, `${++n}.json`)
+    writeFileSync(file, JSON.stringify(docs))
+    return file
+  }
+
+  it('finds an imported review again by its source id, whatever its slug became', async () => {
+    const first = await importFiles(site, [jsonFile([source('wp:1')])])
+    expect(first.created).toEqual(['harbour-lights'])
+    // The old site renamed the post: same source id, new title. Still the same review.
+    const again = await importFiles(site, [jsonFile([source('wp:1', { title: 'Harbour Lights Redux', intro: 'Second.' })])])
+    expect(again).toMatchObject({ created: [], updated: ['harbour-lights'] })
+    const docs = await listAllReviewRecords(site.db)
+    expect(docs.map((r) => [r.doc.slug, r.doc.title, r.doc.source])).toEqual([
+      ['harbour-lights', 'Harbour Lights Redux', { id: 'wp:1', url: 'https://old.example/wp:1' }],
+    ])
+  })
+
+  it('keeps two sources with one title as two reviews', async () => {
+    const result = await importFiles(site, [jsonFile([source('wp:1'), source('wp:2')])])
+    expect(result.created).toEqual(['harbour-lights', 'harbour-lights-2022'])
+    expect((await importFiles(site, [jsonFile([source('wp:2', { intro: 'New.' })])])).updated).toEqual(['harbour-lights-2022'])
+  })
+
+  it('skips what is already there with onConflict skip, saying why', async () => {
+    await importFiles(site, [jsonFile([source('wp:1')])])
+    const file = jsonFile([source('wp:1', { intro: 'Changed.' }), source('wp:3', { title: 'Other Show' })])
+    const result = await importFiles(site, [file], { onConflict: 'skip' })
+    expect(result.created).toEqual(['other-show'])
+    expect(result.skipped).toEqual([{ at: expect.stringMatching(/\.json:1$/), what: 'review "Harbour Lights"', reason: 'already on the site as /reviews/harbour-lights' }])
+    expect((await findReviewBySlug(site.db, 'harbour-lights'))!.doc.intro).toBe('First.')
+  })
+
+  it('refuses a slug that belongs to a review from another source', async () => {
+    await importFiles(site, [jsonFile([{ ...source('wp:1'), slug: 'lights' }])])
+    const err = await importFiles(site, [jsonFile([{ ...source('wp:9'), slug: 'lights' }])]).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(InvalidInputError)
+    expect(String((err as Error).message)).toContain('slug: "lights" is already the slug of a review imported from wp:1')
+  })
+})

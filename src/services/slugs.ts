@@ -18,7 +18,9 @@ export async function resolveSlug(trx: Tx, doc: ReviewDocument, reserved: Readon
     tried.add(slug)
     const found = await findIdentityBySlug(trx, slug)
     if (!found) return { slug, existingId: null }
-    if (found.title.toLowerCase() === doc.title.toLowerCase() && found.season === doc.season && found.year === doc.year) {
+    // A review imported from another source is another review, even under the same title.
+    const otherSource = found.source_id !== null && doc.source !== null && found.source_id !== doc.source.id
+    if (!otherSource && found.title.toLowerCase() === doc.title.toLowerCase() && found.season === doc.season && found.year === doc.year) {
       return { slug, existingId: found.id }
     }
   }

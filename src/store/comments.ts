@@ -17,6 +17,8 @@ export type NewComment = {
   userId: number | null
   ipHash: string | null
   now: string
+  /** The comment's id on the site it was imported from. */
+  sourceId?: string | null
 }
 
 /** A stored comment with the review it belongs to, as services check it before changing it. */
@@ -37,10 +39,22 @@ export async function insertComment(trx: Tx, c: NewComment): Promise<number> {
       review_id: c.reviewId, parent_id: c.parentId, status: c.status, author_name: c.name, author_email: c.email,
       author_url: c.website, body: c.body, trust_key: c.trustKey, by_author: c.byAuthor ? 1 : 0, user_id: c.userId,
       ip_hash: c.ipHash, created_at: c.now, moderated_at: c.byAuthor ? c.now : null, moderated_by: c.byAuthor ? c.userId : null,
+      source_id: c.sourceId ?? null,
     })
     .returning('id')
     .executeTakeFirstOrThrow()
   return id
+}
+
+/** The imported comments of a review by their source id (what a re-import matches them by). */
+export async function listCommentSources(db: Conn, reviewId: number): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('comments')
+    .select(['id', 'source_id'])
+    .where('review_id', '=', reviewId)
+    .where('source_id', 'is not', null)
+    .execute()
+  return new Map(rows.map((r) => [r.source_id!, r.id]))
 }
 
 /** Finds a comment with its review's owner and status. */

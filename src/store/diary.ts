@@ -56,6 +56,12 @@ export async function insertDiaryEntry(trx: Tx, values: DiaryRowValues, createdB
   return row.id
 }
 
+/** The entry imported with this source id, if any. */
+export async function findDiaryIdBySource(db: Conn, sourceId: string): Promise<number | undefined> {
+  const row = await db.selectFrom('diary_entries').select('id').where('source_id', '=', sourceId).executeTakeFirst()
+  return row?.id
+}
+
 /** Replaces an entry's values; false when there is no such entry. */
 export async function updateDiaryEntry(trx: Tx, id: number, values: DiaryRowValues, now: string): Promise<boolean> {
   const result = await trx.updateTable('diary_entries').set({ ...values, updated_at: now }).where('id', '=', id).executeTakeFirst()

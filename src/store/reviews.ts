@@ -12,15 +12,20 @@ const bool = (n: number | null) => (n === null ? null : n === 1)
 const int = (b: boolean | null) => (b === null ? null : b ? 1 : 0)
 
 /** What identifies "the same review" when a file without a slug is imported again. */
-export type ReviewIdentity = { id: number; slug: string; title: string; season: number | null; year: number | null; revision: number }
+export type ReviewIdentity = {
+  id: number; slug: string; title: string; season: number | null; year: number | null; revision: number; source_id: string | null
+}
+
+const IDENTITY = ['id', 'slug', 'title', 'season', 'year', 'revision', 'source_id'] as const
 
 /** Finds the review using a slug, if any. */
 export async function findIdentityBySlug(db: Conn, slug: string): Promise<ReviewIdentity | undefined> {
-  return db
-    .selectFrom('reviews')
-    .select(['id', 'slug', 'title', 'season', 'year', 'revision'])
-    .where('slug', '=', slug)
-    .executeTakeFirst()
+  return db.selectFrom('reviews').select(IDENTITY).where('slug', '=', slug).executeTakeFirst()
+}
+
+/** Finds the review imported from a source (a WordPress post, a Letterboxd review), if any. */
+export async function findIdentityBySource(db: Conn, sourceId: string): Promise<ReviewIdentity | undefined> {
+  return db.selectFrom('reviews').select(IDENTITY).where('source_id', '=', sourceId).executeTakeFirst()
 }
 
 function toRow(r: RenderedReview, now: string) {

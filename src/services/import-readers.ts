@@ -1,0 +1,75 @@
+// Which reader takes which input, and how a poster named by an importer is fetched. The import
+// service (import-files.ts) stays the same whatever the format.
+import { readFile } from 'node:fs/promises'
+import { dirname, extname, resolve } from 'node:path'
+import type { ReviewDocument } from '../domain/review.ts'
+import type { SiteSettings } from '../domain/settings.ts'
+import type { PosterSource, StreamingReader } from '../formats/import-batch.ts'
+import { readJsonReviews } from '../formats/json.ts'
+import { readMarkdownReview } from '../formats/markdown.ts'
+import { readPastedText } from '../formats/pasted-text.ts'
+import type { ReadResult } from '../formats/result.ts'
+
+/** File extensions `import` takes, with what they hold. */
+export const IMPORT_EXTENSIONS = ['.txt', '.md', '.markdown', '.json'] as const
+
+/** One input of an import: a file (or anything else) read into items. */
+export type ImportInput = {
+  /** The name used in messages and locations. */
+  label: string
+  /** Folder that `/media/…` poster paths in its documents are relative to (Markdown exports). */
+  mediaRoot: string | null
+  items(settings: SiteSettings): StreamingReader
+}
+
+/** Reads one review file with the reader its extension and content call for. */
+export function readReviewFile(file: string, text: string, settings: SiteSettings): ReadResult<ReviewDocument[]> {
+  const ext = extname(file).toLowerCase()
+  const looksLikeMarkdown = /^\ufeff?---\r?\n/.test(text)
+  if (ext === '.json') return readJsonReviews(text, file)
+  const one = ext === '.md' || ext === '.markdown' || looksLikeMarkdown
+    ? readMarkdownReview(text, settings.rubric, file)
+    : readPastedText(text, settings, file)
+  return one.ok ? { ok: true, value: [one.value] } : one
+}
+
+/** A text file holding one review (pasted text, Markdown) or several (JSON), as an input. */
+export function reviewFileInput(file: string, poster?: (doc: ReviewDocument) => Promise<PosterSource | null>): ImportInput {
+  return {
+    label: file,
+    mediaRoot: dirname(resolve(file)),
+    async *items(settings) {
+      const result = readReviewFile(file, await readFile(file, 'utf8'), settings)
+      if (!result.ok) {
+        for (const issue of result.issues) yield { kind: 'issue', issue }
+        return
+      }
+      for (const doc of result.value) {
+        yield { kind: 'review', review: { doc, at: { file, line: 1 }, poster: poster ? await poster(doc) : null, comments: [] } }
+      }
+    },
+  }
+}
+
+/** The input for one file, chosen by its extension; null when `import` does not take it. */
+export function inputForFile(file: string): ImportInput | null {
+  const ext = extname(file).toLowerCase()
+  if ((IMPORT_EXTENSIONS as readonly string[]).includes(ext)) return reviewFileInput(file)
+  return null
+}
+
+/** The bytes of a poster an importer names, or why they cannot be had. */
+export async function loadPosterSource(
+  source: PosterSource,
+  _options: { uploadsDir: string | null },
+): Promise<{ ok: true; data: Buffer } | { ok: false; reason: string }> {
+  if (source.kind === 'bytes') return { ok: true, data: source.data }
+  if (source.kind === 'file') {
+    try {
+      return { ok: true, data: await readFile(source.path) }
+    } catch (err) {
+      return { ok: false, reason: `${source.path} cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})` }
+    }
+  }
+  return { ok: false, reason: `${source.url} cannot be fetched` }
+}
