@@ -139,6 +139,7 @@ export const reviewDocumentInput: fc.Arbitrary<ReviewDocumentInput> = fc.record(
     status: fc.constantFrom('draft', 'scheduled', 'published', 'unpublished'),
     author: nullable(lineText(120)),
     publishedAt: nullable(fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString())),
+    source: nullable(fc.record({ id: lineText(500), url: nullable(fc.webUrl({ validSchemes: ['https', 'http'] })) })),
   },
   { requiredKeys: ['title'] },
 )
