@@ -245,6 +245,22 @@ describe('matching records from other sites', () => {
     expect((await findReviewBySlug(site.db, 'harbour-lights'))!.doc.intro).toBe('First.')
   })
 
+  it('exports a redirect map from the old addresses', async () => {
+    await importFiles(site, [
+      jsonFile([
+        { title: 'Old Post', source: { id: 'wp:1', url: 'https://old.example/2023/04/old-post/' } },
+        { title: 'Draft Post', source: { id: 'wp:2', url: 'https://old.example/?p=2' } },
+        { title: 'Written Here' },
+      ]),
+    ])
+    const { exportRedirects } = await import('./export-reviews.ts')
+    expect((await exportRedirects(site)).split('\n').slice(1)).toEqual([
+      '/2023/04/old-post/ /reviews/old-post 301',
+      '# /?p=2 /reviews/draft-post 301',
+      '',
+    ])
+  })
+
   it('refuses a slug that belongs to a review from another source', async () => {
     await importFiles(site, [jsonFile([{ ...source('wp:1'), slug: 'lights' }])])
     const err = await importFiles(site, [jsonFile([{ ...source('wp:9'), slug: 'lights' }])]).catch((e: unknown) => e)

@@ -33,6 +33,7 @@ export function openSqlite(file: string): Kysely<DB> {
   sqlite.pragma('synchronous = NORMAL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
+  sqlite.pragma('cache_size = -65536')
   return new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
 }
 
