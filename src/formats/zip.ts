@@ -1,7 +1,7 @@
 // Reading ZIP archives (Letterboxd exports, backups) defensively: entries with absolute paths or
 // `..` are refused, and so are archives that expand absurdly (a "ZIP bomb"). Sizes are counted on
 // the bytes actually inflated, not taken from the headers, which an attacker writes.
-import type { Readable } from 'node:stream'
+import { Transform, type Readable } from 'node:stream'
 import yauzl from 'yauzl'
 import type { InputIssue } from '../domain/errors.ts'
 
@@ -99,14 +99,26 @@ export async function walkZip(file: string, visit: (entry: ZipEntry) => Promise<
           zip.openReadStream(raw, (err, s) => {
             if (err) return rej(refuse(name, `cannot be read (${err.message})`))
             let own = 0
-            s!.on('data', (chunk: Buffer) => {
-              own += chunk.length
-              total += chunk.length
-              if (own > limits.maxEntryBytes || total > limits.maxTotalBytes) {
-                s!.destroy(refuse(name, `refused: the archive expands to more than ${Math.min(limits.maxEntryBytes, limits.maxTotalBytes)} bytes`))
-              }
+            // Counted in a Transform that the caller reads from, not by a 'data' listener on
+            // yauzl's stream: such a listener starts the flow at once, and a caller that awaits
+            // anything before reading would silently get no bytes at all.
+            const counted = new Transform({
+              transform(chunk: Buffer, _encoding, done) {
+                own += chunk.length
+                total += chunk.length
+                if (own > limits.maxEntryBytes || total > limits.maxTotalBytes) {
+                  return done(refuse(name, `refused: the archive expands to more than ${Math.min(limits.maxEntryBytes, limits.maxTotalBytes)} bytes`))
+                }
+                done(null, chunk)
+              },
             })
-            res(s!)
+            // yauzl's own checks (an entry inflating past the size its header declares, truncated
+            // data) fail with a plain Error: locate it like every other refusal.
+            s!.on('error', (e: Error) => counted.destroy(e instanceof ZipError ? e : refuse(name, `refused: damaged entry (${e.message})`)))
+            // Refused, finished or abandoned by the caller: release yauzl's stream either way.
+            counted.on('close', () => s!.destroy())
+            s!.pipe(counted)
+            res(counted)
           }),
         )
       const entry: ZipEntry = {

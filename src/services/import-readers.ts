@@ -9,9 +9,14 @@ import { readJsonReviews } from '../formats/json.ts'
 import { readMarkdownReview } from '../formats/markdown.ts'
 import { readPastedText } from '../formats/pasted-text.ts'
 import type { ReadResult } from '../formats/result.ts'
+import { readLetterboxd } from '../formats/letterboxd.ts'
+import { readZipEntries, ZipError } from '../formats/zip.ts'
+
+/** The first entry of every Dramalog backup archive. */
+const BACKUP_MANIFEST = 'dramalog-backup.json'
 
 /** File extensions `import` takes, with what they hold. */
-export const IMPORT_EXTENSIONS = ['.txt', '.md', '.markdown', '.json'] as const
+export const IMPORT_EXTENSIONS = ['.txt', '.md', '.markdown', '.json', '.zip'] as const
 
 /** One input of an import: a file (or anything else) read into items. */
 export type ImportInput = {
@@ -54,8 +59,35 @@ export function reviewFileInput(file: string, poster?: (doc: ReviewDocument) => 
 /** The input for one file, chosen by its extension; null when `import` does not take it. */
 export function inputForFile(file: string): ImportInput | null {
   const ext = extname(file).toLowerCase()
+  if (ext === '.zip') return archiveInput(file)
   if ((IMPORT_EXTENSIONS as readonly string[]).includes(ext)) return reviewFileInput(file)
   return null
+}
+
+/** A ZIP: a Letterboxd export. A Dramalog backup is restored with `restore`, not imported. */
+function archiveInput(file: string): ImportInput {
+  return {
+    label: file,
+    mediaRoot: null,
+    async *items(settings) {
+      const isBackup = await zipHas(file, BACKUP_MANIFEST)
+      if (isBackup) {
+        yield { kind: 'issue', issue: { file, line: 1, field: '(file)', message: 'this is a Dramalog backup: restore it into an empty site with "dramalog restore FILE"' } }
+        return
+      }
+      yield* readLetterboxd(file, file, settings)
+    },
+  }
+}
+
+/** Whether an archive holds an entry by that name; a damaged archive says no (its reader reports it). */
+async function zipHas(file: string, name: string): Promise<boolean> {
+  try {
+    return (await readZipEntries(file, (n) => n === name)).has(name)
+  } catch (err) {
+    if (err instanceof ZipError) return false
+    throw err
+  }
 }
 
 /** The bytes of a poster an importer names, or why they cannot be had. */
