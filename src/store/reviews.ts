@@ -137,35 +137,59 @@ export async function saveReview(trx: Tx, r: RenderedReview, existingId: number 
   if (d.songs.length) {
     await trx.insertInto('songs').values(d.songs.map((title, position) => ({ review_id: id, position, title }))).execute()
   }
+  const tags: string[] = []
   for (const [position, name] of d.tags.entries()) {
-    const tagId = await upsertNamed(trx, 'tags', name)
-    await trx.insertInto('review_tags').values({ review_id: id, tag_id: tagId, position }).onConflict((oc) => oc.doNothing()).execute()
+    const tag = await upsertNamed(trx, 'tags', name)
+    tags.push(tag.name)
+    await trx.insertInto('review_tags').values({ review_id: id, tag_id: tag.id, position }).onConflict((oc) => oc.doNothing()).execute()
   }
+  const people: string[] = []
   for (const [position, p] of d.people.entries()) {
-    const personId = await upsertNamed(trx, 'people', p.name)
-    await trx.insertInto('review_people').values({ review_id: id, person_id: personId, position, role: p.role }).execute()
+    const person = await upsertNamed(trx, 'people', p.name)
+    people.push(person.name)
+    await trx.insertInto('review_people').values({ review_id: id, person_id: person.id, position, role: p.role }).execute()
   }
-  // Same transaction: the search index never disagrees with what was saved.
-  await sqliteSearchIndex.reindexReview(trx, id)
+  // Same transaction: the search index never disagrees with what was saved. It is handed what was
+  // just written (with tag and person names as stored) rather than reading it back.
+  await sqliteSearchIndex.reindexReview(trx, id, {
+    title: row.title, native_title: row.native_title, romanized_title: row.romanized_title, headline: row.headline, hook: row.hook,
+    intro_html: row.intro_html,
+    sections: d.sections.map((s, i) => ({ aspect: s.aspect, verdict: s.verdict, body_html: r.sectionHtml[i] ?? '', spoiler: s.spoiler ? 1 : 0 })),
+    tags,
+    people,
+  })
   return { id, revision }
 }
+
+type Named = { id: number; name: string }
+
+// Tags and people found or made in a transaction, by table and name key: an import of thousands of
+// reviews names the same few hundred again and again. Kept per transaction object, so a rolled-back
+// transaction takes its entries with it and no other transaction ever sees them.
+const namedInTransaction = new WeakMap<Tx, Map<string, Named>>()
 
 /**
  * Finds a tag or person by name (ignoring case), creating it when new. Names that slugify alike
  * ("C" and "C++") or to nothing ("🔥") get their own slug, so no name is merged into another.
  */
-async function upsertNamed(trx: Tx, table: 'tags' | 'people', name: string): Promise<number> {
-  const found = await trx
-    .selectFrom(table)
-    .select('id')
-    .where('name_key', '=', nameKey(name))
-    .executeTakeFirst()
-  if (found) return found.id
+async function upsertNamed(trx: Tx, table: 'tags' | 'people', name: string): Promise<Named> {
+  let known = namedInTransaction.get(trx)
+  if (!known) namedInTransaction.set(trx, (known = new Map()))
+  const key = `${table}:${nameKey(name)}`
+  const cached = known.get(key)
+  if (cached) return cached
+  const found = await trx.selectFrom(table).select(['id', 'name']).where('name_key', '=', nameKey(name)).executeTakeFirst()
+  if (found) {
+    known.set(key, found)
+    return found
+  }
   const base = truncateSlug(slugify(name)) || (table === 'tags' ? 'tag' : 'person')
   let slug = base
   for (let n = 2; await trx.selectFrom(table).select('id').where('slug', '=', slug).executeTakeFirst(); n++) slug = `${base}-${n}`
   const inserted = await trx.insertInto(table).values({ slug, name, name_key: nameKey(name) }).returning('id').executeTakeFirstOrThrow()
-  return inserted.id
+  const named = { id: inserted.id, name }
+  known.set(key, named)
+  return named
 }
 
 export { SUMMARY_COLUMNS, toSummary }

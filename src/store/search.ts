@@ -14,8 +14,11 @@ import { SUMMARY_COLUMNS, toSummary } from './summaries.ts'
  * searching, so publishing or unpublishing never leaves the index wrong.
  */
 export interface SearchIndex {
-  /** Brings the index entry of a review up to date with its stored rows (drafts included). */
-  reindexReview(trx: Tx, reviewId: number): Promise<void>
+  /**
+   * Brings the index entry of a review up to date with its stored rows (drafts included). A
+   * caller that has just written the review passes what it wrote, saving the index a read-back.
+   */
+  reindexReview(trx: Tx, reviewId: number, written?: IndexSource): Promise<void>
   /** Drops a review from the index. */
   removeReview(trx: Tx, reviewId: number): Promise<void>
   /** Published reviews that match, best first, one page at a time; any text is safe to pass. */
@@ -95,7 +98,20 @@ type SectionMap = {
 
 type IndexedDocument = Record<Column, string> & { section_map: string }
 
-async function loadDocument(db: Conn, reviewId: number): Promise<IndexedDocument | null> {
+/** What the index reads of a review: its names, texts and rendered HTML. */
+export type IndexSource = {
+  title: string
+  native_title: string | null
+  romanized_title: string | null
+  headline: string | null
+  hook: string | null
+  intro_html: string
+  sections: { aspect: string; verdict: string; body_html: string; spoiler: number }[]
+  tags: string[]
+  people: string[]
+}
+
+async function loadSource(db: Conn, reviewId: number): Promise<IndexSource | null> {
   const row = await db
     .selectFrom('reviews')
     .select(['title', 'native_title', 'romanized_title', 'headline', 'hook', 'intro_html'])
@@ -119,6 +135,12 @@ async function loadDocument(db: Conn, reviewId: number): Promise<IndexedDocument
       .orderBy('review_people.position')
       .execute(),
   ])
+  return { ...row, sections, tags: tags.map((t) => t.name), people: people.map((p) => p.name) }
+}
+
+function indexedDocument(src: IndexSource): IndexedDocument {
+  const { sections } = src
+  const row = src
   const text = (s: string | null) => cleanText(s ?? '').normalize('NFC')
   let body = ''
   let spoilers = ''
@@ -149,8 +171,8 @@ async function loadDocument(db: Conn, reviewId: number): Promise<IndexedDocument
     hook: text(row.hook),
     body,
     spoilers,
-    tags: tags.map((t) => text(t.name)).join(', '),
-    people: people.map((p) => text(p.name)).join(', '),
+    tags: src.tags.map(text).join(', '),
+    people: src.people.map(text).join(', '),
   }
   return {
     ...doc,
@@ -469,10 +491,11 @@ function toHit(row: HitRow, runs: readonly string[]): SearchHit {
 
 /** The SQLite (FTS5) search index. */
 export const sqliteSearchIndex: SearchIndex = {
-  async reindexReview(trx, reviewId) {
+  async reindexReview(trx, reviewId, written) {
     await sql`DELETE FROM review_search WHERE rowid = ${BigInt(reviewId)}`.execute(trx)
-    const doc = await loadDocument(trx, reviewId)
-    if (!doc) return
+    const source = written ?? (await loadSource(trx, reviewId))
+    if (!source) return
+    const doc = indexedDocument(source)
     const names = [...COLUMNS, 'section_map'] as const
     await sql`INSERT INTO review_search (rowid, ${sql.raw(names.join(', '))})
       VALUES (${reviewId}, ${sql.join(names.map((n) => doc[n]))})`.execute(trx)
