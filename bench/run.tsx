@@ -1,5 +1,5 @@
 // Benchmarks: `npm run bench`. Each figure is printed beside a baseline measured in the same run.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -19,10 +19,12 @@ import type { ReviewRecord } from '../src/domain/records.ts'
 import { spawn, type ChildProcess } from 'node:child_process'
 import autocannon from 'autocannon'
 import { corpusReview, wordWithShare } from './corpus.ts'
+import { writeLetterboxdZip, writeWxr } from './formats.ts'
 
 const N = Number(process.env.BENCH_REVIEWS ?? 1000)
 const LOAD_N = Number(process.env.BENCH_LOAD_REVIEWS ?? 10_000)
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 5)
+const IMPORT_SIZES = (process.env.BENCH_IMPORT_SIZES ?? '2500,5000,10000').split(',').map(Number)
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
 }
@@ -117,6 +119,38 @@ async function searchTimings(site: Awaited<ReturnType<typeof openSite>>): Promis
   console.log(`  ${`worst case: "the", in all ${(await search('the')).results?.total} reviews (200 runs)`.padEnd(48)} ${fmt(everywhere)}`)
 }
 
+/** Imports one generated export in a child process: records per second and that process's peak memory. */
+async function importInChild(work: string, file: string): Promise<{ records: number; seconds: number; maxRssMb: number }> {
+  const dataDir = mkdtempSync(join(work, 'import-'))
+  const child = spawn(join('node_modules', '.bin', 'tsx'), [join('bench', 'import-child.ts'), dataDir, file], { stdio: ['ignore', 'pipe', 'inherit'] })
+  let out = ''
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()))
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+  rmSync(dataDir, { recursive: true, force: true })
+  if (code !== 0) throw new Error(`importing ${file} failed (exit ${code})`)
+  return JSON.parse(out) as { records: number; seconds: number; maxRssMb: number }
+}
+
+/** WordPress and Letterboxd exports of growing size: speed, and memory that should stay flat. */
+async function importFormats(work: string): Promise<void> {
+  const sizes = IMPORT_SIZES
+  console.log(`\nImporting generated exports (each in its own process; peak memory is that process's)`)
+  const row = (label: string, r: { records: number; seconds: number; maxRssMb: number }, bytes: number) =>
+    console.log(
+      `  ${label.padEnd(44)} ${String(r.records).padStart(6)} records  ${r.seconds.toFixed(1).padStart(5)} s  ${rate(r.records, r.seconds)}  peak ${Math.round(r.maxRssMb)} MB  (file ${(bytes / 1e6).toFixed(1)} MB)`,
+    )
+  for (const n of sizes) {
+    const file = join(work, `wordpress-${n}.xml`)
+    await writeWxr(file, n)
+    row(`WordPress WXR, ${n.toLocaleString('en-US')} posts`, await importInChild(work, file), statSync(file).size)
+  }
+  for (const n of sizes) {
+    const file = join(work, `letterboxd-${n}.zip`)
+    await writeLetterboxdZip(file, n)
+    row(`Letterboxd ZIP, ${n.toLocaleString('en-US')} diary rows`, await importInChild(work, file), statSync(file).size)
+  }
+}
+
 async function timed<T>(work: () => Promise<T>): Promise<{ seconds: number; result: T }> {
   const start = performance.now()
   const result = await work()
@@ -127,8 +161,8 @@ const rate = (count: number, seconds: number) => `${Math.round(count / seconds).
 const line = (label: string, count: number, seconds: number, baseline?: number) =>
   console.log(`  ${label.padEnd(46)} ${rate(count, seconds)}  (${seconds.toFixed(2)} s)${baseline ? `  ${(seconds / baseline).toFixed(2)}× baseline time` : ''}`)
 
-const work = mkdtempSync(join(tmpdir(), 'dramalog-bench-'))
-try {
+/** The pasted-text import, page rendering, the server under load and search, over one generated site. */
+async function pagesAndSearch(work: string): Promise<void> {
   const corpus = join(work, 'corpus')
   mkdirSync(corpus)
   for (let i = 0; i < N; i++) writeFileSync(join(corpus, `${String(i).padStart(5, '0')}.txt`), corpusReview(i))
@@ -191,6 +225,19 @@ try {
   await serveUnderLoad(site, work)
   await searchTimings(site)
   await site.close()
+}
+
+// `npm run bench` runs every section; `npm run bench -- pages formats` only those named.
+const SECTIONS: Record<string, (work: string) => Promise<void>> = { pages: pagesAndSearch, formats: importFormats }
+const asked = process.argv.slice(2)
+const unknown = asked.filter((a) => !(a in SECTIONS))
+if (unknown.length) {
+  console.error(`unknown benchmark section ${unknown.join(', ')}; sections: ${Object.keys(SECTIONS).join(', ')}`)
+  process.exit(2)
+}
+const work = mkdtempSync(join(tmpdir(), 'dramalog-bench-'))
+try {
+  for (const [name, run] of Object.entries(SECTIONS)) if (!asked.length || asked.includes(name)) await run(work)
 } finally {
   rmSync(work, { recursive: true, force: true })
 }

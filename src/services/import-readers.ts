@@ -1,6 +1,7 @@
 // Which reader takes which input, and how a poster named by an importer is fetched. The import
 // service (import-files.ts) stays the same whatever the format.
-import { readFile } from 'node:fs/promises'
+import { createReadStream } from 'node:fs'
+import { readFile, stat } from 'node:fs/promises'
 import { dirname, extname, resolve } from 'node:path'
 import type { ReviewDocument } from '../domain/review.ts'
 import type { SiteSettings } from '../domain/settings.ts'
@@ -10,13 +11,15 @@ import { readMarkdownReview } from '../formats/markdown.ts'
 import { readPastedText } from '../formats/pasted-text.ts'
 import type { ReadResult } from '../formats/result.ts'
 import { readLetterboxd } from '../formats/letterboxd.ts'
+import { readWxr } from '../formats/wxr.ts'
+import { fetchWordPressImage } from './wordpress-media.ts'
 import { readZipEntries, ZipError } from '../formats/zip.ts'
 
 /** The first entry of every Dramalog backup archive. */
 const BACKUP_MANIFEST = 'dramalog-backup.json'
 
 /** File extensions `import` takes, with what they hold. */
-export const IMPORT_EXTENSIONS = ['.txt', '.md', '.markdown', '.json', '.zip'] as const
+export const IMPORT_EXTENSIONS = ['.txt', '.md', '.markdown', '.json', '.xml', '.zip'] as const
 
 /** One input of an import: a file (or anything else) read into items. */
 export type ImportInput = {
@@ -60,6 +63,16 @@ export function reviewFileInput(file: string, poster?: (doc: ReviewDocument) => 
 export function inputForFile(file: string): ImportInput | null {
   const ext = extname(file).toLowerCase()
   if (ext === '.zip') return archiveInput(file)
+  if (ext === '.xml') {
+    return {
+      label: file,
+      mediaRoot: null,
+      async *items(settings) {
+        const { size } = await stat(file)
+        yield* readWxr(() => createReadStream(file), file, settings, { totalBytes: size })
+      },
+    }
+  }
   if ((IMPORT_EXTENSIONS as readonly string[]).includes(ext)) return reviewFileInput(file)
   return null
 }
@@ -93,7 +106,7 @@ async function zipHas(file: string, name: string): Promise<boolean> {
 /** The bytes of a poster an importer names, or why they cannot be had. */
 export async function loadPosterSource(
   source: PosterSource,
-  _options: { uploadsDir: string | null },
+  options: { uploadsDir: string | null },
 ): Promise<{ ok: true; data: Buffer } | { ok: false; reason: string }> {
   if (source.kind === 'bytes') return { ok: true, data: source.data }
   if (source.kind === 'file') {
@@ -103,5 +116,5 @@ export async function loadPosterSource(
       return { ok: false, reason: `${source.path} cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})` }
     }
   }
-  return { ok: false, reason: `${source.url} cannot be fetched` }
+  return fetchWordPressImage(source, { uploadsDir: options.uploadsDir })
 }
