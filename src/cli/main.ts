@@ -3,9 +3,11 @@ import type { Command } from './command.ts'
 // Commands load on demand: `dramalog --help` should not pay for sharp, SQLite and the views.
 const COMMANDS: { name: string; summary: string; load: () => Promise<Command> }[] = [
   { name: 'serve', summary: 'run the web server (loads the demo on first start)', load: async () => (await import('./serve.ts')).serveCommand },
-  { name: 'import', summary: 'import review files or folders (.txt pasted blog text, .md, .json)', load: async () => (await import('./import.ts')).importCommand },
-  { name: 'export', summary: 'export every review as JSON or a Markdown folder', load: async () => (await import('./export.ts')).exportCommand },
+  { name: 'import', summary: 'import files or folders (.txt, .md, .json, WordPress .xml, Letterboxd .zip)', load: async () => (await import('./import.ts')).importCommand },
+  { name: 'export', summary: 'export reviews as JSON or Markdown, a backup or a redirect map', load: async () => (await import('./export.ts')).exportCommand },
   { name: 'user', summary: 'add and list accounts, change passwords', load: async () => (await import('./user.ts')).userCommand },
+  { name: 'backup', summary: 'write the whole site (data and media) to one archive', load: async () => (await import('./backup.ts')).backupCommand },
+  { name: 'restore', summary: 'restore a backup archive into an empty site', load: async () => (await import('./backup.ts')).restoreCommand },
   { name: 'demo', summary: 'load the demo reviews (with generated posters)', load: async () => (await import('./demo.ts')).demoCommand },
 ]
 
