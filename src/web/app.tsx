@@ -17,6 +17,7 @@ import { compression } from './compression.ts'
 import { ADMIN_JS, ADMIN_JS_HREF, ADMIN_JS_VERSION, CSS, CSS_HREF, CSS_VERSION } from './assets.ts'
 import { csrfGuard, sessionMiddleware, type AuthEnv } from './auth.ts'
 import { adminAuthRoutes } from './routes/admin-auth.tsx'
+import { adminImportRoutes, importUploadLimit } from './routes/admin-import.tsx'
 import { adminReviewRoutes } from './routes/admin-reviews.tsx'
 import { adminSettingsRoutes } from './routes/admin-settings.tsx'
 import { commentRoutes } from './routes/comments.tsx'
@@ -67,10 +68,13 @@ export function createApp(site: Site): Hono<AuthEnv> {
   // Sessions and CSRF checks belong to the admin side; public pages set no cookies, so caches can share them.
   app.use('/admin/*', sessionMiddleware(site))
   app.use('/admin', sessionMiddleware(site))
+  // Ahead of the CSRF guard, which reads form bodies: an oversized upload is refused unread.
+  app.use('/admin/import', importUploadLimit(site))
   app.use('/admin/*', csrfGuard)
   app.route('/', adminAuthRoutes(site, chrome))
   app.route('/', adminReviewRoutes(site))
   app.route('/', adminSettingsRoutes(site))
+  app.route('/', adminImportRoutes(site))
   app.route('/', diaryRoutes(site, page))
   app.route('/', searchRoutes(site))
   app.route('/', commentRoutes(site))

@@ -1,5 +1,5 @@
 import type { Child, FC } from 'hono/jsx'
-import type { SessionUser } from '../../domain/user.ts'
+import type { Role, SessionUser } from '../../domain/user.ts'
 import type { Chrome } from '../layout.tsx'
 
 /** What every admin page needs: the chrome, who is signed in and the CSRF token for forms. */
@@ -19,8 +19,13 @@ const NAV = [
   { href: '/admin/reviews/new', label: 'New review', key: 'new' },
   { href: '/admin/diary', label: 'Diary', key: 'diary' },
   { href: '/admin/comments', label: 'Comments', key: 'comments' },
+  { href: '/admin/import', label: 'Import', key: 'import', roles: ['owner', 'editor'] },
   { href: '/admin/settings', label: 'Settings', key: 'settings', owner: true },
-] as const
+] as const satisfies readonly { href: string; label: string; key: string; owner?: true; roles?: readonly Role[] }[]
+
+/** Whether a navigation entry is for this user: `owner` entries for owners, `roles` entries for those roles. */
+const isShownTo = (n: (typeof NAV)[number], role: Role) =>
+  (!('owner' in n) || role === 'owner') && (!('roles' in n) || (n.roles as readonly Role[]).includes(role))
 
 /** The admin frame: top bar with navigation and sign-out, then the page. */
 export const AdminLayout: FC<{ chrome: AdminChrome; title: string; active?: string; notice?: string | null; children?: Child }> = ({
@@ -46,7 +51,7 @@ export const AdminLayout: FC<{ chrome: AdminChrome; title: string; active?: stri
           </a>
           <nav class="admin-nav" aria-label="Admin">
             <ul>
-              {NAV.filter((n) => !('owner' in n) || chrome.user.role === 'owner').map((n) => (
+              {NAV.filter((n) => isShownTo(n, chrome.user.role)).map((n) => (
                 <li>
                   <a href={n.href} aria-current={active === n.key ? 'page' : undefined}>
                     {n.label}
