@@ -1,12 +1,7 @@
-import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
-
-import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser } from '../helpers/browser.ts'
+import { describeViolations, launchBrowser, seriousViolations } from '../helpers/browser.ts'
 import { runCli, startServer, tempDataDir, type RunningServer } from '../helpers/server.ts'
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 const PASSWORD = 'correct horse battery'
 let server: RunningServer
 const data = tempDataDir()
@@ -28,20 +23,6 @@ afterAll(async () => {
   await server?.stop()
   data.remove()
 })
-
-type Violation = { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }
-
-/** Runs axe-core on the page and returns its serious and critical violations. */
-async function seriousViolations(page: Page): Promise<Violation[]> {
-  await page.addScriptTag({ content: AXE })
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document) => Promise<{ violations: Violation[] }> } }).axe
-    return (await axe.run(document)).violations
-  })
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-}
-
-const describeViolations = (vs: Violation[]) => vs.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`)
 
 describe('accessibility (axe-core in Chromium)', () => {
   for (const scheme of ['light', 'dark'] as const) {

@@ -1,13 +1,11 @@
 import { mkdirSync, readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser } from '../helpers/browser.ts'
+import { describeViolations, launchBrowser, seriousViolations } from '../helpers/browser.ts'
 import { ROOT, runCli, startServer, tempDataDir, type RunningServer } from '../helpers/server.ts'
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 const PASSWORD = 'correct horse battery'
 // Screenshots for a person to look at: the import page at phone and desktop widths.
 const SHOTS = join(tmpdir(), 'import-shots')
@@ -25,20 +23,6 @@ afterAll(async () => {
   await server?.stop()
   data.remove()
 })
-
-type Violation = { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: AXE })
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document) => Promise<{ violations: Violation[] }> } }).axe
-    return (await axe.run(document)).violations
-  })
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`)
-}
-
 async function screenshots(page: Page, name: string): Promise<void> {
   for (const width of [390, 1280]) {
     await page.setViewportSize({ width, height: 900 })
@@ -84,7 +68,7 @@ describe('the import page in Chromium', () => {
       await page.getByRole('button', { name: 'Sign in' }).click()
       await page.waitForURL(`${server.url}/admin/import`)
       expect(await page.getByRole('link', { name: 'Import' }).getAttribute('aria-current')).toBe('page')
-      expect(await seriousViolations(page)).toEqual([])
+      expect(describeViolations(await seriousViolations(page))).toEqual([])
       await screenshots(page, 'import-form')
 
       // A new review and one the demo already has, kept as it is.
@@ -102,10 +86,10 @@ describe('the import page in Chromium', () => {
       expect(summary).toContain('Read 2 files: 1 review saved (1 new, 0 updated), 1 skipped.')
       expect(summary).toContain('01-paper-lanterns.txt:1')
       expect(summary).toContain('already on the site as /reviews/paper-lanterns-season-1')
-      expect(await seriousViolations(page)).toEqual([])
+      expect(describeViolations(await seriousViolations(page))).toEqual([])
       await screenshots(page, 'import-summary')
       await page.emulateMedia({ colorScheme: 'dark' })
-      expect(await seriousViolations(page)).toEqual([])
+      expect(describeViolations(await seriousViolations(page))).toEqual([])
       await page.screenshot({ path: join(SHOTS, 'import-summary-dark-1280.png'), fullPage: true })
       await page.emulateMedia({ colorScheme: 'light' })
 
@@ -119,7 +103,7 @@ describe('the import page in Chromium', () => {
       const alert = page.getByRole('alert')
       expect(await alert.getByRole('heading').innerText()).toBe('One problem in 1 file; nothing was written')
       expect(await alert.getByRole('listitem').allInnerTexts()).toEqual(['broken.txt:1: year: "soon" is not a year'])
-      expect(await seriousViolations(page)).toEqual([])
+      expect(describeViolations(await seriousViolations(page))).toEqual([])
       await screenshots(page, 'import-problems')
 
       await page.goto(`${server.url}/reviews/lamp-and-ladle-season-1`)

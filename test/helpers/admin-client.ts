@@ -1,15 +1,20 @@
 import type { Hono } from 'hono'
 
-/** A tiny cookie-keeping client for `app.request`, signing in like a browser does. */
+/**
+ * A tiny cookie-keeping client, signing in like a browser does: for `app.request` when given the
+ * app, or for a real server over HTTP when given its address.
+ */
 export class AdminClient {
   readonly cookies = new Map<string, string>()
-  constructor(private readonly app: Hono<any>, private readonly headers: Record<string, string> = {}) {}
+  constructor(private readonly app: Hono<any> | string, private readonly headers: Record<string, string> = {}) {}
 
   async request(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers)
     for (const [k, v] of Object.entries(this.headers)) if (!headers.has(k)) headers.set(k, v)
     if (this.cookies.size) headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '))
-    const res = await this.app.request(path, { ...init, headers, redirect: 'manual' })
+    const res = typeof this.app === 'string'
+      ? await fetch(this.app + path, { ...init, headers, redirect: 'manual' })
+      : await this.app.request(path, { ...init, headers, redirect: 'manual' })
     for (const line of res.headers.getSetCookie()) {
       const [pair] = line.split(';')
       const [name, ...value] = pair!.split('=')

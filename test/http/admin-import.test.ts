@@ -2,6 +2,7 @@ import { readdirSync, rmSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { AdminClient } from '../helpers/admin-client.ts'
 import { runCli, startServer, tempDataDir, type RunningServer } from '../helpers/server.ts'
 
 // The admin import page through a real `dramalog serve` process on a real SQLite file: real
@@ -30,33 +31,14 @@ afterEach(() => {
   expect(left).toEqual([])
 })
 
-/** A cookie-keeping client for the real server, signing in through the login form like a browser. */
-class Client {
-  readonly cookies = new Map<string, string>()
-
-  async request(path: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers)
-    if (this.cookies.size) headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '))
-    const res = await fetch(server.url + path, { ...init, headers, redirect: 'manual' })
-    for (const line of res.headers.getSetCookie()) {
-      const [name, ...value] = line.split(';')[0]!.split('=')
-      if (/max-age=0/i.test(line)) this.cookies.delete(name!)
-      else this.cookies.set(name!, value.join('='))
-    }
-    return res
+/** The admin client over real HTTP, with the import form. */
+class Client extends AdminClient {
+  constructor() {
+    super(server.url)
   }
 
-  async csrfFrom(path: string): Promise<string> {
-    const html = await (await this.request(path)).text()
-    const m = /name="_csrf" value="([^"]+)"/.exec(html)
-    if (!m) throw new Error(`no CSRF field on ${path}`)
-    return m[1]!
-  }
-
-  async login(username: string): Promise<this> {
-    const csrf = await this.csrfFrom('/admin/login')
-    const res = await this.request('/admin/login', { method: 'POST', body: new URLSearchParams({ _csrf: csrf, username, password: PASSWORD, next: '/admin' }) })
-    expect(res.status).toBe(303)
+  async signIn(username: string): Promise<this> {
+    expect((await this.login(username, PASSWORD)).status).toBe(303)
     return this
   }
 
@@ -72,7 +54,7 @@ class Client {
   }
 }
 
-const signedIn = (username: string) => new Client().login(username)
+const signedIn = (username: string) => new Client().signIn(username)
 
 /** The page's text as a reader sees it: tags dropped, entities decoded, spaces collapsed. */
 function textOf(html: string): string {
