@@ -37,6 +37,7 @@ describe('ReviewDocument', () => {
       status: 'published',
       author: null,
       publishedAt: null,
+      source: null,
     })
   })
 
