@@ -40,13 +40,13 @@ export function browseHeading(facet: BrowseFacet, name: string, total: number, s
   }
 }
 
-/** The address of a browse page with its sort and page; defaults are left out, so page 1 newest is the bare path. */
+/**
+ * The address of a browse page with its sort and page, as paths (`/tag/thriller/sort/title/page/2`)
+ * so a static copy of the site can hold every one of them as a file; defaults are left out, so
+ * page 1 newest is the bare path.
+ */
 export function browseHref(basePath: string, sort: BrowseOrder, page: number): string {
-  const params = new URLSearchParams()
-  if (sort !== 'newest') params.set('sort', sort)
-  if (page > 1) params.set('page', String(page))
-  const query = params.toString()
-  return query ? `${basePath}?${query}` : basePath
+  return `${basePath}${sort === 'newest' ? '' : `/sort/${sort}`}${page > 1 ? `/page/${page}` : ''}`
 }
 
 const SortLinks: FC<{ basePath: string; sort: BrowseOrder; settings: SiteSettings }> = ({ basePath, sort, settings }) => {

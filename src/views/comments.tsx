@@ -4,6 +4,7 @@ import {
   type CommentFieldErrors, type CommentFormState, type CommentFormValues, type PublicComment, type ReviewComments,
 } from '../domain/comments.ts'
 import { formatDate } from './format.ts'
+import type { CommentsTarget } from './layout.tsx'
 
 // Every link a reader wrote: no ranking credit, marked as user content, no window.opener.
 const UGC_REL = 'nofollow ugc noopener'
@@ -55,13 +56,13 @@ const CommentItem: FC<{ comment: PublicComment; reply?: boolean }> = ({ comment:
   </article>
 )
 
-type FormProps = { slug: string; parentId: number | null; state: CommentFormState; values: CommentFormValues; errors: CommentFieldErrors }
+type FormProps = { slug: string; parentId: number | null; state: CommentFormState; values: CommentFormValues; errors: CommentFieldErrors; server: string }
 
 /** The public comment form (or a reply form); plain HTML that works without JavaScript. */
-const CommentForm: FC<FormProps> = ({ slug, parentId, state, values, errors }) => {
+const CommentForm: FC<FormProps> = ({ slug, parentId, state, values, errors, server }) => {
   const p = parentId === null ? 'comment' : `reply-${parentId}`
   // Brackets and quotes would end the CSS url() below; slugs have none, but the address stays safe regardless.
-  const base = `/reviews/${encodeURIComponent(slug).replace(/[()'"]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`)}/comments`
+  const base = `${server}/reviews/${encodeURIComponent(slug).replace(/[()'"]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`)}/comments`
   const anchor = parentId === null ? 'comment-form' : `reply-${parentId}`
   const field = (name: keyof CommentFieldErrors) =>
     errors[name] ? { 'aria-invalid': 'true', 'aria-describedby': `${p}-${name}-error` } : {}
@@ -108,8 +109,14 @@ const CommentForm: FC<FormProps> = ({ slug, parentId, state, values, errors }) =
   )
 }
 
-/** A review's comments: the approved ones with their replies, a reply form under each, and the comment form. */
-export const Comments: FC<{ slug: string; comments: ReviewComments; form: CommentFormState }> = ({ slug, comments, form }) => {
+/**
+ * A review's comments: the approved ones with their replies, a reply form under each, and the
+ * comment form, posting to `target` (no forms at all when comments are closed).
+ */
+export const Comments: FC<{ slug: string; comments: ReviewComments; form: CommentFormState; target: CommentsTarget }> = ({ slug, comments, form, target }) => {
+  // A server elsewhere gets absolute addresses (its origin, without a trailing slash); this one, paths.
+  const server = target.kind === 'server' ? target.url.replace(/\/+$/, '') : ''
+  const open = target.kind !== 'closed'
   // A refused reply opens under its comment; one whose comment is not shown falls back to the main form.
   const replyTo = comments.items.some((c) => c.id === form.parentId) ? form.parentId! : null
   const forReply = (id: number) => (replyTo === id ? { values: form.values ?? {}, errors: form.errors ?? {} } : { values: {}, errors: {} })
@@ -128,19 +135,25 @@ export const Comments: FC<{ slug: string; comments: ReviewComments; form: Commen
                   ))}
                 </ol>
               )}
-              <details class="reply-box" id={`reply-${c.id}`} open={replyTo === c.id ? true : undefined}>
-                <summary>Reply<span class="visually-hidden"> to {c.name}</span></summary>
-                <CommentForm slug={slug} parentId={c.id} state={form} {...forReply(c.id)} />
-              </details>
+              {open && (
+                <details class="reply-box" id={`reply-${c.id}`} open={replyTo === c.id ? true : undefined}>
+                  <summary>Reply<span class="visually-hidden"> to {c.name}</span></summary>
+                  <CommentForm slug={slug} parentId={c.id} state={form} server={server} {...forReply(c.id)} />
+                </details>
+              )}
             </li>
           ))}
         </ol>
       )}
-      <div class="comment-form-box" id="comment-form">
-        <h3>Leave a comment</h3>
-        {form.notice && <p class="notice" role="status">{form.notice}</p>}
-        <CommentForm slug={slug} parentId={null} state={form} values={replyTo === null ? (form.values ?? {}) : {}} errors={replyTo === null ? (form.errors ?? {}) : {}} />
-      </div>
+      {open ? (
+        <div class="comment-form-box" id="comment-form">
+          <h3>Leave a comment</h3>
+          {form.notice && <p class="notice" role="status">{form.notice}</p>}
+          <CommentForm slug={slug} parentId={null} state={form} server={server} values={replyTo === null ? (form.values ?? {}) : {}} errors={replyTo === null ? (form.errors ?? {}) : {}} />
+        </div>
+      ) : (
+        <p class="comments-closed">New comments are not taken on this copy of the site.</p>
+      )}
     </section>
   )
 }

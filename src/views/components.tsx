@@ -43,6 +43,10 @@ export const Poster: FC<{ src: string; alt: string; image: PosterImage | null; s
   )
 }
 
+/** The address of page `n` of a list at `basePath` (`/` → `/page/2`, `/diary` → `/diary/page/2`); page 1 is the bare path. */
+export const pagedHref = (basePath: string, n: number): string =>
+  n <= 1 ? basePath : `${basePath === '/' ? '' : basePath}/page/${n}`
+
 /** Previous / numbered / next links; page 1 is the bare path. Lists not sorted newest first name their steps. */
 export const Pagination: FC<{ page: number; pageCount: number; href: (page: number) => string; prevLabel?: string; nextLabel?: string }> = ({
   page, pageCount, href, prevLabel = 'Newer', nextLabel = 'Older',

@@ -2,7 +2,7 @@ import type { FC } from 'hono/jsx'
 import { DIARY_STATUS_LABELS, diaryDate, episodeProgress, episodesSeen, type DiaryEntry, type DiaryStatus } from '../domain/diary.ts'
 import type { Page } from '../domain/records.ts'
 import type { MeterSettings } from '../domain/settings.ts'
-import { Meter, Pagination } from './components.tsx'
+import { Meter, pagedHref, Pagination } from './components.tsx'
 import { formatDate } from './format.ts'
 import { Layout, type Chrome } from './layout.tsx'
 
@@ -160,7 +160,7 @@ export const DiaryPage: FC<{ chrome: Chrome; list: Page<DiaryEntry>; watchlist: 
       chrome={chrome}
       title={`${heading} · ${settings.name}`}
       description={`What ${settings.author} has been watching: every drama started, finished or dropped, newest first.`}
-      canonicalPath={list.page > 1 ? `/diary?page=${list.page}` : '/diary'}
+      canonicalPath={pagedHref('/diary', list.page)}
     >
       <div class="wrap diary">
         <header class="diary-head">
@@ -189,7 +189,7 @@ export const DiaryPage: FC<{ chrome: Chrome; list: Page<DiaryEntry>; watchlist: 
                 </section>
               ))
             )}
-            <Pagination page={list.page} pageCount={list.pageCount} href={(n) => (n === 1 ? '/diary' : `/diary?page=${n}`)} />
+            <Pagination page={list.page} pageCount={list.pageCount} href={(n) => pagedHref('/diary', n)} />
           </div>
           {watchlist.length > 0 && (
             <aside class="diary-aside">

@@ -1,6 +1,6 @@
 import type { FC } from 'hono/jsx'
 import type { Page, ReviewSummary } from '../domain/records.ts'
-import { Pagination, ReviewCard } from './components.tsx'
+import { pagedHref, Pagination, ReviewCard } from './components.tsx'
 import { Layout, type Chrome } from './layout.tsx'
 import { SiteHead } from './social-head.tsx'
 
@@ -8,7 +8,7 @@ import { SiteHead } from './social-head.tsx'
 export const HomePage: FC<{ chrome: Chrome; list: Page<ReviewSummary> }> = ({ chrome, list }) => {
   const { settings } = chrome
   const title = list.page > 1 ? `${settings.name} · page ${list.page}` : settings.name
-  const path = list.page > 1 ? `/?page=${list.page}` : '/'
+  const path = pagedHref('/', list.page)
   const head = <SiteHead settings={settings} title={title} description={settings.description} path={path} />
   return (
     <Layout chrome={chrome} title={title} description={settings.description} canonicalPath={path} head={head}>
@@ -26,7 +26,7 @@ export const HomePage: FC<{ chrome: Chrome; list: Page<ReviewSummary> }> = ({ ch
             ))}
           </ul>
         )}
-        <Pagination page={list.page} pageCount={list.pageCount} href={(n) => (n === 1 ? '/' : `/?page=${n}`)} />
+        <Pagination page={list.page} pageCount={list.pageCount} href={(n) => pagedHref('/', n)} />
       </div>
     </Layout>
   )

@@ -18,8 +18,15 @@ function navCurrent(href: string, canonicalPath: string | null): 'page' | 'true'
   return section === href || (href === '/' && section === '/reviews') ? 'true' : undefined
 }
 
-/** What every page needs besides its own data: settings and the stylesheet's address. */
-export type Chrome = { settings: SiteSettings; cssHref: string }
+/**
+ * Where the comment forms of review pages post: this server (the default); another address, for a
+ * static copy of the site whose comments go to a running server; or nowhere, for a static copy
+ * without one (its pages show the comments as they were when it was built).
+ */
+export type CommentsTarget = { kind: 'here' } | { kind: 'server'; url: string } | { kind: 'closed' }
+
+/** What every page needs besides its own data: settings, the stylesheet's address, where comments go. */
+export type Chrome = { settings: SiteSettings; cssHref: string; comments?: CommentsTarget }
 
 export const Layout: FC<{
   chrome: Chrome

@@ -186,7 +186,7 @@ export const ReviewPage: FC<{ chrome: Chrome; record: ReviewRecord; comments?: R
               {d.author ?? settings.author}
               {d.reviewedOn && <> · reviewed <time datetime={d.reviewedOn}>{formatDate(d.reviewedOn)}</time></>}
             </p>
-            {comments && <Comments slug={d.slug} comments={comments} form={commentForm ?? { stamp: '' }} />}
+            {comments && <Comments slug={d.slug} comments={comments} form={commentForm ?? { stamp: '' }} target={chrome.comments ?? { kind: 'here' }} />}
           </div>
         </div>
       </article>

@@ -3,9 +3,9 @@ import { countPendingComments } from '../services/comments.ts'
 import type { Site } from '../services/site.ts'
 import { getSiteSettings } from '../store/settings.ts'
 import type { AdminChrome } from '../views/admin/admin-layout.tsx'
-import { ADMIN_JS_HREF } from './assets.ts'
+import { ADMIN_JS_HREF } from '../pages/assets.ts'
 import type { AuthEnv } from './auth.ts'
-import { chromeFor } from './page-response.ts'
+import { chromeFor } from '../pages/public-pages.tsx'
 
 /** What every admin page needs: settings, the signed-in user, the CSRF token and the moderation count. */
 export async function adminChromeFor(site: Site, c: Context<AuthEnv>): Promise<AdminChrome> {

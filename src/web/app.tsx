@@ -1,20 +1,18 @@
 import { readFile } from 'node:fs/promises'
 import { extname, join, normalize } from 'node:path'
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import { secureHeaders } from 'hono/secure-headers'
 import { DramalogError, NotFoundError } from '../domain/errors.ts'
 import type { SiteSettings } from '../domain/settings.ts'
 import { loadHomePage, loadReviewPage } from '../services/pages.ts'
 import type { Site } from '../services/site.ts'
 import { getSiteSettings } from '../store/settings.ts'
-import { HomePage } from '../views/home-page.tsx'
 import type { Chrome } from '../views/layout.tsx'
-import { NotFoundPage } from '../views/not-found-page.tsx'
-import { renderDocument } from '../views/render.ts'
-import { ReviewPage } from '../views/review-page.tsx'
-import { chromeFor, pageResponder } from './page-response.ts'
+import { pageNumber, pageResponder } from './page-response.ts'
+import { chromeFor, renderHomePage, renderNotFoundPage, renderReviewPage } from '../pages/public-pages.tsx'
+import { pagedHref } from '../views/components.tsx'
 import { compression } from './compression.ts'
-import { ADMIN_JS, ADMIN_JS_HREF, ADMIN_JS_VERSION, CSS, CSS_HREF, CSS_VERSION } from './assets.ts'
+import { ADMIN_JS, ADMIN_JS_HREF, ADMIN_JS_VERSION, CSS, CSS_HREF, CSS_VERSION } from '../pages/assets.ts'
 import { csrfGuard, sessionMiddleware, type AuthEnv } from './auth.ts'
 import { adminAuthRoutes } from './routes/admin-auth.tsx'
 import { adminImportRoutes, importUploadLimit } from './routes/admin-import.tsx'
@@ -82,16 +80,21 @@ export function createApp(site: Site): Hono<AuthEnv> {
   app.route('/', browseRoutes(site, page))
   app.route('/', apiRoutes(site))
 
-  app.get('/', async (c) => {
-    const raw = c.req.query('page')
-    if (raw !== undefined && !/^[1-9]\d{0,5}$/.test(raw)) throw new NotFoundError('page', raw)
-    const n = raw === undefined ? 1 : Number(raw)
+  // Page 1 is `/`; others are `/page/N`, and `/?page=N` (an older spelling) serves the same page.
+  const home = (c: Context<AuthEnv>, raw: string | undefined) => {
+    const n = pageNumber(raw)
     if (n === 1 && raw !== undefined) return c.redirect('/', 301)
-    return page(c, async () => {
-      const data = await loadHomePage(site, n)
-      return renderDocument(<HomePage chrome={chromeOf(data.settings)} list={data.list} />)
-    })
-  })
+    return page(
+      c,
+      async () => {
+        const data = await loadHomePage(site, n)
+        return renderHomePage(chromeOf(data.settings), data.list)
+      },
+      pagedHref('/', n),
+    )
+  }
+  app.get('/', (c) => home(c, c.req.query('page')))
+  app.get('/page/:n', (c) => home(c, c.req.param('n')))
 
   app.get('/reviews/:slug', async (c) => {
     const slug = c.req.param('slug')
@@ -101,7 +104,7 @@ export function createApp(site: Site): Hono<AuthEnv> {
     if (lower !== slug) return c.redirect(`/reviews/${encodeURIComponent(lower)}`, 301)
     return page(c, async () => {
       const data = await loadReviewPage(site, slug)
-      return renderDocument(<ReviewPage chrome={chromeOf(data.settings)} record={data.record} comments={data.comments} />)
+      return renderReviewPage(chromeOf(data.settings), data.record, data.comments)
     })
   })
 
@@ -133,11 +136,11 @@ export function createApp(site: Site): Hono<AuthEnv> {
     return c.body(new Uint8Array(data))
   })
 
-  app.notFound(async (c) => c.html(renderDocument(<NotFoundPage chrome={await chrome()} path={c.req.path} />), 404))
+  app.notFound(async (c) => c.html(renderNotFoundPage(await chrome(), c.req.path), 404))
 
   app.onError(async (err, c) => {
     const status = err instanceof DramalogError ? STATUS[err.code] : 500
-    if (status === 404) return c.html(renderDocument(<NotFoundPage chrome={await chrome()} path={c.req.path} />), 404)
+    if (status === 404) return c.html(renderNotFoundPage(await chrome(), c.req.path), 404)
     if (status === 500) console.error(`${c.req.method} ${c.req.path} failed:`, err)
     if (status === 403) return c.text(err.message, 403)
     return c.text(status === 500 ? 'Something went wrong on our side.' : err.message, status)

@@ -1,9 +1,7 @@
 import type { Context } from 'hono'
-import type { SiteSettings } from '../domain/settings.ts'
+import { NotFoundError } from '../domain/errors.ts'
 import type { Site } from '../services/site.ts'
 import { getContentStamp } from '../store/settings.ts'
-import type { Chrome } from '../views/layout.tsx'
-import { CSS_HREF } from './assets.ts'
 import { PageCache } from './page-cache.ts'
 
 /**
@@ -22,25 +20,22 @@ function isFresh(c: Context<any>, etag: string, updatedAt: Date | null): boolean
   return !Number.isNaN(t) && Math.floor(updatedAt.getTime() / 1000) <= Math.floor(t / 1000)
 }
 
-/** Serves a public page from the cache, rendering it on a miss; answers 304 when the reader has it. */
-export type PageResponder = (c: Context<any>, render: () => Promise<string>) => Promise<Response>
+/**
+ * Serves a public page from the cache, rendering it on a miss; answers 304 when the reader has it.
+ * `path` is the page's canonical path (the cache key), for addresses that have other spellings.
+ */
+export type PageResponder = (c: Context<any>, render: () => Promise<string>, path?: string) => Promise<Response>
 
-/** One page cache for a site's public pages, keyed on path, page number, sort order and content version. */
+/** One page cache for a site's public pages, keyed on canonical path and content version. */
 export function pageResponder(site: Site): PageResponder {
   const cache = new PageCache()
-  return async function respond(c, render) {
+  return async function respond(c, render, path = c.req.path) {
     const { version, updatedAt } = await getContentStamp(site.db)
-    // Only the parameters pages read are in the key; any other query string shares the page.
-    const key = `${c.req.path}?${c.req.query('page') ?? ''}&${c.req.query('sort') ?? ''}`
-    const page = cache.get(version, key) ?? cache.set(version, key, 200, await render())
+    // Query strings are not in the key: pages read none but the ones their routes turned into `path`.
+    const page = cache.get(version, path) ?? cache.set(version, path, 200, await render())
     if (isFresh(c, page.etag, updatedAt)) return c.body(null, 304)
     return c.html(page.html, page.status as 200)
   }
-}
-
-/** What every page needs: settings (with the configured public address) and the stylesheet. */
-export function chromeFor(site: Site, settings: SiteSettings): Chrome {
-  return { settings: site.baseUrl ? { ...settings, baseUrl: site.baseUrl } : settings, cssHref: CSS_HREF }
 }
 
 /** Serves a public non-HTML body (feeds, sitemap) from the cache under `key`; answers 304 when the reader has it. */
@@ -60,4 +55,11 @@ export function bodyResponder(site: Site): BodyResponder {
     if (isFresh(c, body.etag, updatedAt)) return c.body(null, 304)
     return c.body(body.html, 200)
   }
+}
+
+/** A page number from an address (`/page/2`, `?page=2`); absent is page 1, anything else a page that does not exist. */
+export function pageNumber(raw: string | undefined): number {
+  if (raw === undefined) return 1
+  if (!/^[1-9]\d{0,5}$/.test(raw)) throw new NotFoundError('page', raw)
+  return Number(raw)
 }

@@ -8,7 +8,7 @@ const data = tempDataDir()
 
 // Public page types, then admin page types (signed in).
 const PUBLIC = [
-  '/', '/?page=2', '/reviews/paper-lanterns-season-1', '/reviews/winter-persimmons', '/diary', '/no-such-page', '/admin/login',
+  '/', '/page/2', '/reviews/paper-lanterns-season-1', '/reviews/winter-persimmons', '/diary', '/no-such-page', '/admin/login',
   '/country', '/country/kr', '/platform/netflix', '/year/2024', '/meter/2', '/tag', '/tag/thriller', '/people', '/search?q=lantern', '/search?q=',
 ]
 const ADMIN = ['/admin', '/admin/reviews/new', '/admin/reviews/1', '/admin/reviews/1/history', '/admin/settings', '/admin/diary', '/admin/diary/new', '/admin/comments']

@@ -97,45 +97,59 @@ describe('browse pages', () => {
     const newest = cardTitles(await html('/country/jp'))
     expect(newest).toHaveLength(5)
     expect(cardTitles(await html('/country/jp?sort=newest'))).toEqual(newest)
-    expect(cardTitles(await html('/country/jp?sort=oldest'))).toEqual([...newest].reverse())
-    expect(cardTitles(await html('/country/jp?sort=title'))).toEqual(['Ash Garden', 'Class of the Falling Star', 'Moon Ferry', 'Quiet Lamps', 'The Quiet Ward'])
-    const best = await html('/country/jp?sort=meter')
+    expect(cardTitles(await html('/country/jp/sort/oldest'))).toEqual([...newest].reverse())
+    expect(cardTitles(await html('/country/jp/sort/title'))).toEqual(['Ash Garden', 'Class of the Falling Star', 'Moon Ferry', 'Quiet Lamps', 'The Quiet Ward'])
+    // The older query spelling serves the same page.
+    expect(await html('/country/jp?sort=title')).toBe(await html('/country/jp/sort/title'))
+    const best = await html('/country/jp/sort/meter')
     const values = [...best.matchAll(/aria-label="(\d) of 5 facepalms"/g)].map((m) => Number(m[1]))
     expect(values).toEqual([...values].sort((a, b) => a - b))
     expect(cardTitles(best).at(-1)).toBe('Ash Garden') // no meter value: last
     expect(best).toContain('<span aria-current="true">Best first</span>')
-    expect(best).toContain('<a href="/country/jp?sort=oldest" rel="nofollow">Oldest</a>')
+    expect(best).toContain('<a href="/country/jp/sort/oldest" rel="nofollow">Oldest</a>')
     expect((await get('/country/jp?sort=best')).status).toBe(404)
+    expect((await get('/country/jp/sort/best')).status).toBe(404)
+    const newestSpelled = await get('/country/jp/sort/newest')
+    expect(newestSpelled.status).toBe(301)
+    expect(newestSpelled.headers.get('location')).toBe('/country/jp')
   })
 
   it('paginates with the sort kept, page 1 canonical, and pages past the end not found', async () => {
     await withSettings({ perPage: 2, baseUrl: 'https://drama.example/' }, async () => {
-      const first = await html('/country/jp?sort=title')
+      const first = await html('/country/jp/sort/title')
       expect(cardTitles(first)).toEqual(['Ash Garden', 'Class of the Falling Star'])
-      expect(first).toContain('href="/country/jp?sort=title&amp;page=2"')
-      expect(first).toContain('<link rel="canonical" href="https://drama.example/country/jp?sort=title"/>')
-      const last = await html('/country/jp?sort=title&page=3')
+      expect(first).toContain('href="/country/jp/sort/title/page/2"')
+      expect(first).toContain('<link rel="canonical" href="https://drama.example/country/jp/sort/title"/>')
+      const last = await html('/country/jp/sort/title/page/3')
       expect(cardTitles(last)).toEqual(['The Quiet Ward'])
       expect(last).toContain('aria-current="page">3<')
-      expect(last).toContain('<link rel="canonical" href="https://drama.example/country/jp?sort=title&amp;page=3"/>')
-      expect(cardTitles(await html('/country/jp?page=2'))).toHaveLength(2)
-      expect((await get('/country/jp?page=4')).status).toBe(404)
-      expect((await get('/country/jp?page=abc')).status).toBe(404)
-      expect((await get('/country/jp?page=0')).status).toBe(404)
-      const one = await get('/country/jp?sort=oldest&page=1')
-      expect(one.status).toBe(301)
-      expect(one.headers.get('location')).toBe('/country/jp?sort=oldest')
-      expect((await get('/country/jp?page=1')).headers.get('location')).toBe('/country/jp')
+      expect(last).toContain('<link rel="canonical" href="https://drama.example/country/jp/sort/title/page/3"/>')
+      expect(await html('/country/jp?sort=title&page=3')).toBe(last)
+      expect(cardTitles(await html('/country/jp/page/2'))).toHaveLength(2)
+      for (const path of ['/country/jp/page/4', '/country/jp?page=4', '/country/jp/page/abc', '/country/jp?page=abc', '/country/jp/page/0']) {
+        expect((await get(path)).status, path).toBe(404)
+      }
+      for (const [from, to] of [
+        ['/country/jp?sort=oldest&page=1', '/country/jp/sort/oldest'],
+        ['/country/jp/sort/oldest/page/1', '/country/jp/sort/oldest'],
+        ['/country/jp?page=1', '/country/jp'],
+        ['/country/jp/page/1', '/country/jp'],
+      ]) {
+        const one = await get(from)
+        expect(one.status, from).toBe(301)
+        expect(one.headers.get('location'), from).toBe(to)
+      }
     })
   })
 
-  it('redirects other spellings to the canonical path, keeping the query', async () => {
+  it('redirects other spellings to the canonical path, keeping the sort and page', async () => {
     const redirects: [string, string][] = [
       ['/country/KR', '/country/kr'],
       ['/country/korea', '/country/kr'],
       ['/country/south-korea', '/country/kr'],
       ['/country/South%20Korea', '/country/kr'],
-      ['/country/KR?sort=oldest&page=2', '/country/kr?sort=oldest&page=2'],
+      ['/country/KR?sort=oldest&page=2', '/country/kr/sort/oldest/page/2'],
+      ['/country/Japan/sort/title/page/2', '/country/jp/sort/title/page/2'],
       ['/platform/Netflix', '/platform/netflix'],
       ['/platform/Prime%20Video', '/platform/prime-video'],
       ['/tag/Slow%20Burn', '/tag/slow-burn'],
@@ -163,15 +177,15 @@ describe('browse pages', () => {
   })
 
   it('answers 304 to a reader who has the current page, in any sort', async () => {
-    for (const path of ['/country/kr', '/country/kr?sort=title', '/tag', '/people/keita-machida?sort=meter']) {
+    for (const path of ['/country/kr', '/country/kr/sort/title', '/tag', '/people/keita-machida/sort/meter']) {
       const first = await get(path)
       const etag = first.headers.get('etag')
       expect(etag, path).toBeTruthy()
       expect((await get(path, { 'If-None-Match': etag! })).status, path).toBe(304)
     }
     // The sorted variants are cached apart from each other.
-    const byTitle = await get('/country/kr?sort=title')
-    const oldest = await get('/country/kr?sort=oldest')
+    const byTitle = await get('/country/kr/sort/title')
+    const oldest = await get('/country/kr/sort/oldest')
     expect(byTitle.headers.get('etag')).not.toBe(oldest.headers.get('etag'))
     expect(cardTitles(await byTitle.text())).not.toEqual(cardTitles(await oldest.text()))
   })

@@ -98,11 +98,12 @@ describe('public diary', () => {
   })
 
   it('paginates like the home page, and refuses pages that do not exist', async () => {
-    const one = await get('/diary?page=1')
-    expect(one.status).toBe(301)
-    expect(one.headers.get('location')).toBe('/diary')
-    expect((await get('/diary?page=2')).status).toBe(404)
-    expect((await get('/diary?page=abc')).status).toBe(404)
+    for (const path of ['/diary?page=1', '/diary/page/1']) {
+      const one = await get(path)
+      expect(one.status, path).toBe(301)
+      expect(one.headers.get('location'), path).toBe('/diary')
+    }
+    for (const path of ['/diary?page=2', '/diary/page/2', '/diary?page=abc', '/diary/page/abc']) expect((await get(path)).status, path).toBe(404)
   })
 
   it('answers 304 for an unchanged page and refreshes after a write', async () => {

@@ -5,7 +5,7 @@ import type { Site } from '../../services/site.ts'
 import { getContentVersion } from '../../store/settings.ts'
 import type { AuthEnv } from '../auth.ts'
 import { PageCache } from '../page-cache.ts'
-import { chromeFor } from '../page-response.ts'
+import { chromeFor } from '../../pages/public-pages.tsx'
 
 const JSON_TYPE = 'application/json; charset=utf-8'
 

@@ -15,9 +15,9 @@ import { getSiteSettings } from '../../store/settings.ts'
 import type { AdminChrome } from '../../views/admin/admin-layout.tsx'
 import { CommentsAdminPage, queueHref } from '../../views/admin/comments-admin.tsx'
 import { renderDocument } from '../../views/render.ts'
-import { ReviewPage } from '../../views/review-page.tsx'
 import { cookieOptions, requireUser, type AuthEnv } from '../auth.ts'
-import { chromeFor } from '../page-response.ts'
+import { pageNumber } from '../page-response.ts'
+import { chromeFor, renderReviewPage } from '../../pages/public-pages.tsx'
 
 type C = Context<AuthEnv>
 
@@ -87,13 +87,6 @@ function formValues(body: Record<string, unknown>): CommentFormValues {
   return values
 }
 
-/** `?page=` as a page number; anything else is a page that does not exist. */
-function pageNumber(raw: string | undefined): number {
-  if (raw === undefined) return 1
-  if (!/^[1-9]\d{0,5}$/.test(raw)) throw new NotFoundError('page', raw)
-  return Number(raw)
-}
-
 /** The signed-in user; routes that call this sit behind `requireUser`. */
 function signedIn(c: C): SessionUser {
   const user = c.get('user')
@@ -130,8 +123,7 @@ export function commentRoutes(site: Site): Hono<AuthEnv> {
     const commentForm: CommentFormState = { ...form, stamp: await issueFormStamp(site) }
     c.header('Cache-Control', 'no-store')
     c.header('X-Robots-Tag', 'noindex')
-    const page = <ReviewPage chrome={chromeFor(site, data.settings)} record={data.record} comments={data.comments} commentForm={commentForm} />
-    return c.html(renderDocument(page), status)
+    return c.html(renderReviewPage(chromeFor(site, data.settings), data.record, data.comments, commentForm), status)
   }
 
   // Someone reloading the address a refused form was posted to gets the review.

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { DIARY_FIELDS, DiaryStatus, diaryFormValues, type DiaryFormValues } from '../../domain/diary.ts'
-import { InvalidInputError, NotFoundError } from '../../domain/errors.ts'
+import { InvalidInputError } from '../../domain/errors.ts'
 import type { SiteSettings } from '../../domain/settings.ts'
 import type { SessionUser } from '../../domain/user.ts'
 import {
@@ -10,25 +10,18 @@ import {
 } from '../../services/diary.ts'
 import type { Site } from '../../services/site.ts'
 import { DiaryAdminPage, DiaryFormPage, type DiaryFormErrors } from '../../views/admin/diary-admin.tsx'
-import { DiaryPage } from '../../views/diary-page.tsx'
 import type { Chrome } from '../../views/layout.tsx'
 import { renderDocument } from '../../views/render.ts'
-import { YearInReviewPage } from '../../views/year-in-review-page.tsx'
 import { cookieOptions, requireUser, type AuthEnv } from '../auth.ts'
-import { chromeFor, type PageResponder } from '../page-response.ts'
+import { pageNumber, type PageResponder } from '../page-response.ts'
+import { chromeFor, renderDiaryPage, renderYearInReviewPage } from '../../pages/public-pages.tsx'
+import { pagedHref } from '../../views/components.tsx'
 import { adminChromeFor } from '../admin-chrome.ts'
 
 type C = Context<AuthEnv>
 
 // What the last admin write did, shown once on the list it redirects to.
 const FLASH_COOKIE = 'dramalog_diary_flash'
-
-/** `?page=` as a page number; anything else is a page that does not exist. */
-function pageNumber(raw: string | undefined): number {
-  if (raw === undefined) return 1
-  if (!/^[1-9]\d{0,5}$/.test(raw)) throw new NotFoundError('page', raw)
-  return Number(raw)
-}
 
 /** The form's own fields as strings; files and unknown keys are dropped. */
 function formValues(body: Record<string, unknown>): DiaryFormValues {
@@ -55,21 +48,27 @@ export function diaryRoutes(site: Site, cached: PageResponder): Hono<AuthEnv> {
   const chromeOf = (settings: SiteSettings): Chrome => chromeFor(site, settings)
   const adminChrome = (c: C) => adminChromeFor(site, c)
 
-  app.get('/diary', async (c) => {
-    const raw = c.req.query('page')
+  // Page 1 is `/diary`; others are `/diary/page/N`, and `/diary?page=N` serves the same page.
+  const diary = (c: C, raw: string | undefined) => {
     const n = pageNumber(raw)
     if (n === 1 && raw !== undefined) return c.redirect('/diary', 301)
-    return cached(c, async () => {
-      const data = await loadDiaryPage(site, n)
-      return renderDocument(<DiaryPage chrome={chromeOf(data.settings)} list={data.list} watchlist={data.watchlist} years={data.years} />)
-    })
-  })
+    return cached(
+      c,
+      async () => {
+        const data = await loadDiaryPage(site, n)
+        return renderDiaryPage(chromeOf(data.settings), data)
+      },
+      pagedHref('/diary', n),
+    )
+  }
+  app.get('/diary', (c) => diary(c, c.req.query('page')))
+  app.get('/diary/page/:n', (c) => diary(c, c.req.param('n')))
 
   app.get('/diary/:year{[0-9]{4}}', async (c) => {
     const year = Number(c.req.param('year'))
     return cached(c, async () => {
       const data = await loadYearInReview(site, year)
-      return renderDocument(<YearInReviewPage chrome={chromeOf(data.settings)} summary={data.summary} years={data.years} />)
+      return renderYearInReviewPage(chromeOf(data.settings), data)
     })
   })
 

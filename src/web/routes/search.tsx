@@ -5,7 +5,7 @@ import type { Site } from '../../services/site.ts'
 import { renderDocument } from '../../views/render.ts'
 import { SearchPage } from '../../views/search-page.tsx'
 import type { AuthEnv } from '../auth.ts'
-import { chromeFor } from '../page-response.ts'
+import { chromeFor } from '../../pages/public-pages.tsx'
 
 /** `/search`: full-text search with filters. Not cached: every query is its own page. */
 export function searchRoutes(site: Site): Hono<AuthEnv> {

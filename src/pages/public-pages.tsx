@@ -1,0 +1,60 @@
+import type { CommentFormState, ReviewComments } from '../domain/comments.ts'
+import type { Page, ReviewRecord, ReviewSummary } from '../domain/records.ts'
+import type { SiteSettings } from '../domain/settings.ts'
+import type { BrowsePageData, IndexPageData } from '../services/browse.ts'
+import type { DiaryPageData, YearInReviewData } from '../services/diary.ts'
+import type { Site } from '../services/site.ts'
+import { CSS_HREF } from './assets.ts'
+import { BrowsePage } from '../views/browse-page.tsx'
+import { DiaryPage } from '../views/diary-page.tsx'
+import { HomePage } from '../views/home-page.tsx'
+import { IndexPage } from '../views/index-page.tsx'
+import type { Chrome, CommentsTarget } from '../views/layout.tsx'
+import { NotFoundPage } from '../views/not-found-page.tsx'
+import { renderDocument } from '../views/render.ts'
+import { ReviewPage } from '../views/review-page.tsx'
+import { YearInReviewPage } from '../views/year-in-review-page.tsx'
+
+// The public pages, each one function from its data to a complete HTML document. The server
+// (src/web) and the static build (src/build) call these same functions with data of the same shape
+// from the same services, so the two give the same HTML for the same site.
+
+/** How a page is rendered besides its data: a public address to use, and where comment forms post. */
+export type ChromeOptions = {
+  /** The site's public address; wins over the configured one (the static build's `--base-url`). */
+  baseUrl?: string | null
+  comments?: CommentsTarget
+}
+
+/** What every page needs: settings (with the public address in force) and the stylesheet. */
+export function chromeFor(site: Site, settings: SiteSettings, options: ChromeOptions = {}): Chrome {
+  const baseUrl = options.baseUrl !== undefined ? options.baseUrl : site.baseUrl
+  return {
+    settings: baseUrl ? { ...settings, baseUrl } : settings,
+    cssHref: CSS_HREF,
+    ...(options.comments ? { comments: options.comments } : {}),
+  }
+}
+
+export const renderHomePage = (chrome: Chrome, list: Page<ReviewSummary>): string => renderDocument(<HomePage chrome={chrome} list={list} />)
+
+/** A review page; `form` only for a page rendered for one reader (a refused comment, say). */
+export const renderReviewPage = (chrome: Chrome, record: ReviewRecord, comments: ReviewComments, form?: CommentFormState): string =>
+  renderDocument(<ReviewPage chrome={chrome} record={record} comments={comments} commentForm={form} />)
+
+export const renderBrowsePage = (chrome: Chrome, data: Omit<BrowsePageData, 'settings'>): string =>
+  renderDocument(
+    <BrowsePage chrome={chrome} facet={data.term.facet} termKey={data.term.key} termName={data.term.name} sort={data.sort} list={data.list} roles={data.roles} />,
+  )
+
+export const renderFacetIndexPage = (chrome: Chrome, data: Omit<IndexPageData, 'settings'>): string =>
+  renderDocument(<IndexPage chrome={chrome} facet={data.facet} items={data.items} />)
+
+export const renderDiaryPage = (chrome: Chrome, data: Omit<DiaryPageData, 'settings'>): string =>
+  renderDocument(<DiaryPage chrome={chrome} list={data.list} watchlist={data.watchlist} years={data.years} />)
+
+export const renderYearInReviewPage = (chrome: Chrome, data: Omit<YearInReviewData, 'settings'>): string =>
+  renderDocument(<YearInReviewPage chrome={chrome} summary={data.summary} years={data.years} />)
+
+/** The not-found page; `path` is the address asked for, null on a static copy (one page for every miss). */
+export const renderNotFoundPage = (chrome: Chrome, path: string | null): string => renderDocument(<NotFoundPage chrome={chrome} path={path} />)
