@@ -5,6 +5,7 @@ const COMMANDS: { name: string; summary: string; load: () => Promise<Command> }[
   { name: 'serve', summary: 'run the web server (loads the demo on first start)', load: async () => (await import('./serve.ts')).serveCommand },
   { name: 'import', summary: 'import files or folders (.txt, .md, .json, WordPress .xml, Letterboxd .zip)', load: async () => (await import('./import.ts')).importCommand },
   { name: 'export', summary: 'export reviews as JSON or Markdown, a backup or a redirect map', load: async () => (await import('./export.ts')).exportCommand },
+  { name: 'build', summary: 'write the public site as static files (incremental)', load: async () => (await import('./build.ts')).buildCommand },
   { name: 'user', summary: 'add and list accounts, change passwords', load: async () => (await import('./user.ts')).userCommand },
   { name: 'backup', summary: 'write the whole site (data and media) to one archive', load: async () => (await import('./backup.ts')).backupCommand },
   { name: 'restore', summary: 'restore a backup archive into an empty site', load: async () => (await import('./backup.ts')).restoreCommand },

@@ -4,7 +4,8 @@ import type { SiteSettings } from '../domain/settings.ts'
 import type { BrowsePageData, IndexPageData } from '../services/browse.ts'
 import type { DiaryPageData, YearInReviewData } from '../services/diary.ts'
 import type { Site } from '../services/site.ts'
-import { CSS_HREF } from './assets.ts'
+import { CSS_HREF, SEARCH_JS_HREF } from './assets.ts'
+import { StaticSearchPage } from '../views/static-search-page.tsx'
 import { BrowsePage } from '../views/browse-page.tsx'
 import { DiaryPage } from '../views/diary-page.tsx'
 import { HomePage } from '../views/home-page.tsx'
@@ -58,3 +59,6 @@ export const renderYearInReviewPage = (chrome: Chrome, data: Omit<YearInReviewDa
 
 /** The not-found page; `path` is the address asked for, null on a static copy (one page for every miss). */
 export const renderNotFoundPage = (chrome: Chrome, path: string | null): string => renderDocument(<NotFoundPage chrome={chrome} path={path} />)
+
+/** `/search` on a static copy of the site, answered in the browser. */
+export const renderStaticSearchPage = (chrome: Chrome): string => renderDocument(<StaticSearchPage chrome={chrome} searchJsHref={SEARCH_JS_HREF} />)

@@ -6,7 +6,7 @@ import { slugify } from '../domain/slug.ts'
 import { orderDocument } from '../formats/json.ts'
 import {
   BROWSE_SORTS, browseRecords, browseSummaries, countByCountry, countByMeter, countByPerson, countByPlatform, countByTag, countByYear,
-  findNamedByName, findNamedBySlug, findPlatformName, listPersonRoles, type BrowseFilter, type BrowseSort, type FacetCount,
+  findNamedByName, findNamedBySlug, findPlatformName, listCredits, rolesByReview, type BrowseFilter, type BrowseSort, type FacetCount,
 } from '../store/browse.ts'
 import { findReviewBySlug } from '../store/reviews.ts'
 import { getSiteSettings } from '../store/settings.ts'
@@ -138,7 +138,7 @@ export async function loadBrowsePage(site: Site, facet: Facet, key: string, sort
   let roles: Record<string, string> | null = null
   if (facet === 'people') {
     roles = {}
-    for (const [slug, credited] of await listPersonRoles(site.db, key)) roles[slug] = rolesText(credited)
+    for (const [slug, credited] of rolesByReview(await listCredits(site.db, key))) roles[slug] = rolesText(credited)
   }
   return { settings, term, sort, list, roles }
 }

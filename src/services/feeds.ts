@@ -6,7 +6,7 @@ import { reviewPath } from '../domain/structured-data.ts'
 import type { FeedFormat } from '../formats/feeds.ts'
 import type { SitemapPage } from '../formats/sitemap.ts'
 import { findTagNameBySlug, latestDiaryChange, listFeedReviewIds, listPublishedForSitemap, type FeedFilter } from '../store/feeds.ts'
-import { findReviewById } from '../store/reviews.ts'
+import { findReviewRows, loadRecords } from '../store/reviews.ts'
 import { getSiteSettings } from '../store/settings.ts'
 import type { Site } from './site.ts'
 
@@ -56,12 +56,8 @@ export async function loadFeed(site: Site, scope: FeedScope): Promise<FeedData> 
   }
   const ids = await listFeedReviewIds(site.db, filter, FEED_SIZE)
   if (scope.kind === 'tag' && ids.length === 0) throw new NotFoundError('tag', scope.slug)
-  const records: ReviewRecord[] = []
-  for (const id of ids) {
-    const record = await findReviewById(site.db, id)
-    // Published between the two queries and unpublished again: leave it out rather than fail.
-    if (record?.doc.status === 'published') records.push(record)
-  }
+  // Published between the two queries and unpublished again: leave it out rather than fail.
+  const records = (await loadRecords(site.db, await findReviewRows(site.db, ids))).filter((r) => r.doc.status === 'published')
   return { settings, label, homePath, feedPaths, records }
 }
 

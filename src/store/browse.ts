@@ -3,7 +3,7 @@ import { countryByCode } from '../domain/countries.ts'
 import type { Page, ReviewRecord, ReviewSummary } from '../domain/records.ts'
 import type { Conn, DB } from './db.ts'
 import { nameKey } from './migrations/0006-imports.ts'
-import { loadRecord, SUMMARY_COLUMNS, toSummary } from './reviews.ts'
+import { loadRecords, SUMMARY_COLUMNS, toSummary } from './reviews.ts'
 
 /** What a browse page or an API call narrows the published reviews to; every given field must match. */
 export type BrowseFilter = {
@@ -110,23 +110,43 @@ export async function browseRecords(db: Conn, q: BrowseQuery): Promise<Page<Revi
     .limit(q.perPage)
     .offset((q.page - 1) * q.perPage)
     .execute()
-  return pageOf(await Promise.all(rows.map((row) => loadRecord(db, row))), total, q)
+  return pageOf(await loadRecords(db, rows), total, q)
 }
 
-/** The roles a person has in each published review they are credited in, by review slug, in credit order. */
-export async function listPersonRoles(db: Conn, personSlug: string): Promise<Map<string, (string | null)[]>> {
-  const rows = await db
+/** One credit of a person in a published review. */
+export type Credit = { personSlug: string; reviewId: number; reviewSlug: string; role: string | null }
+
+/**
+ * Credits in published reviews, of one person or of everyone, in credit order (position in the
+ * review, then the review's id, so the order never depends on how the database scans).
+ */
+export async function listCredits(db: Conn, personSlug?: string): Promise<Credit[]> {
+  let q = db
     .selectFrom('review_people')
     .innerJoin('people', 'people.id', 'review_people.person_id')
     .innerJoin('reviews', 'reviews.id', 'review_people.review_id')
-    .select(['reviews.slug', 'review_people.role'])
-    .where('people.slug', '=', personSlug)
+    .select(['people.slug as personSlug', 'reviews.id as reviewId', 'reviews.slug as reviewSlug', 'review_people.role'])
     .where('reviews.status', '=', 'published')
     .orderBy('review_people.position')
-    .execute()
+    .orderBy('reviews.id')
+  if (personSlug !== undefined) q = q.where('people.slug', '=', personSlug)
+  return q.execute()
+}
+
+/** The roles a person has in each published review they are credited in, by review slug, in credit order. */
+export function rolesByReview(credits: Credit[]): Map<string, (string | null)[]> {
   const roles = new Map<string, (string | null)[]>()
-  for (const r of rows) roles.set(r.slug, [...(roles.get(r.slug) ?? []), r.role])
+  for (const r of credits) {
+    const list = roles.get(r.reviewSlug)
+    if (list) list.push(r.role)
+    else roles.set(r.reviewSlug, [r.role])
+  }
   return roles
+}
+
+/** Ids of the published reviews matching a filter, in a list's order. */
+export async function listOrderedIds(db: Conn, filter: BrowseFilter, sort: BrowseSort, lowerIsBetter: boolean): Promise<number[]> {
+  return (await ordered(matching(db, filter).select('reviews.id'), sort, lowerIsBetter).execute()).map((r) => r.id)
 }
 
 /** One value of a facet with the number of published reviews that have it. */
@@ -244,4 +264,24 @@ export async function findNamedByName(db: Conn, table: 'tags' | 'people', name: 
     .select(['slug', 'name'])
     .where('name_key', '=', nameKey(name))
     .executeTakeFirst()
+}
+
+/** The facet columns of every published review: what its country, platform, year and meter pages are. */
+export async function listFacetColumns(db: Conn): Promise<{ id: number; originCode: string | null; platformSlug: string | null; year: number | null; meterValue: number | null }[]> {
+  return db
+    .selectFrom('reviews')
+    .select(['id', 'origin_code as originCode', 'platform_slug as platformSlug', 'year', 'meter_value as meterValue'])
+    .where('status', '=', 'published')
+    .execute()
+}
+
+/** Every tag of every published review, by tag slug. */
+export async function listTaggings(db: Conn): Promise<{ reviewId: number; tagSlug: string }[]> {
+  return db
+    .selectFrom('review_tags')
+    .innerJoin('tags', 'tags.id', 'review_tags.tag_id')
+    .innerJoin('reviews', 'reviews.id', 'review_tags.review_id')
+    .select(['review_tags.review_id as reviewId', 'tags.slug as tagSlug'])
+    .where('reviews.status', '=', 'published')
+    .execute()
 }

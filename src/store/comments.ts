@@ -85,29 +85,43 @@ export async function deleteComment(trx: Tx, id: number): Promise<boolean> {
 
 /** The approved comments of a review, oldest first, replies under their (approved) comment. */
 export async function listApprovedComments(db: Conn, reviewId: number): Promise<ReviewComments> {
-  const rows = await db
-    .selectFrom('comments')
-    .select(['id', 'parent_id', 'author_name', 'author_url', 'body', 'created_at', 'by_author'])
-    .where('review_id', '=', reviewId)
-    .where('status', '=', 'approved')
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute()
-  const top = new Map<number, PublicComment>()
-  const toPublic = (r: (typeof rows)[number]): PublicComment => ({
-    id: r.id, name: r.author_name, website: r.author_url, body: r.body, createdAt: r.created_at, byAuthor: r.by_author === 1, replies: [],
-  })
-  for (const r of rows) if (r.parent_id === null) top.set(r.id, toPublic(r))
-  let count = top.size
-  for (const r of rows) {
-    if (r.parent_id === null) continue
-    // A reply under a comment that is not (or no longer) approved stays hidden with it.
-    const parent = top.get(r.parent_id)
-    if (!parent) continue
-    parent.replies.push(toPublic(r))
-    count++
+  return (await listApprovedCommentsOf(db, [reviewId])).get(reviewId)!
+}
+
+/** The approved comments of many reviews at once (the static build's), by review id; every id has an entry. */
+export async function listApprovedCommentsOf(db: Conn, reviewIds: number[]): Promise<Map<number, ReviewComments>> {
+  const out = new Map<number, ReviewComments>(reviewIds.map((id) => [id, { items: [], count: 0 }]))
+  for (let i = 0; i < reviewIds.length; i += 500) {
+    const rows = await db
+      .selectFrom('comments')
+      .select(['id', 'review_id', 'parent_id', 'author_name', 'author_url', 'body', 'created_at', 'by_author'])
+      .where('review_id', 'in', reviewIds.slice(i, i + 500))
+      .where('status', '=', 'approved')
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute()
+    const toPublic = (r: (typeof rows)[number]): PublicComment => ({
+      id: r.id, name: r.author_name, website: r.author_url, body: r.body, createdAt: r.created_at, byAuthor: r.by_author === 1, replies: [],
+    })
+    const top = new Map<number, PublicComment>()
+    for (const r of rows) {
+      if (r.parent_id !== null) continue
+      const c = toPublic(r)
+      top.set(r.id, c)
+      const of = out.get(r.review_id)!
+      of.items.push(c)
+      of.count++
+    }
+    for (const r of rows) {
+      if (r.parent_id === null) continue
+      // A reply under a comment that is not (or no longer) approved stays hidden with it.
+      const parent = top.get(r.parent_id)
+      if (!parent) continue
+      parent.replies.push(toPublic(r))
+      out.get(r.review_id)!.count++
+    }
   }
-  return { items: [...top.values()], count }
+  return out
 }
 
 /** Limits a query to the reviews a moderator may see: everything, or one author's own. */
@@ -206,4 +220,23 @@ export async function findRecentDuplicate(db: Conn, reviewId: number, body: stri
 /** The review a comment is sent to, by slug: its id, status and owner. */
 export async function findReviewForComments(db: Conn, slug: string) {
   return db.selectFrom('reviews').select(['id', 'status', 'author_id']).where('slug', '=', slug).executeTakeFirst()
+}
+
+/**
+ * A stamp of each review's approved comments, by review id (reviews without any are absent): it
+ * changes whenever a comment is approved, hidden or deleted, so the static build knows the page did.
+ */
+export async function listCommentStamps(db: Conn): Promise<Map<number, string>> {
+  const rows = await db
+    .selectFrom('comments')
+    .select([
+      'review_id',
+      (eb) => eb.fn.countAll<number>().as('n'),
+      (eb) => eb.fn.sum<number>('id').as('ids'),
+      (eb) => eb.fn.max(eb.fn.coalesce('moderated_at', 'created_at')).as('latest'),
+    ])
+    .where('status', '=', 'approved')
+    .groupBy('review_id')
+    .execute()
+  return new Map(rows.map((r) => [r.review_id, `${r.n}:${r.ids}:${r.latest}`]))
 }

@@ -158,3 +158,12 @@ export async function listKnownPlatforms(db: Conn): Promise<string[]> {
   for (const { platform } of rows) if (platform && !seen.has(platform.toLowerCase())) seen.set(platform.toLowerCase(), platform)
   return [...seen.values()].sort((a, b) => a.localeCompare(b, 'en'))
 }
+
+/** A stamp of the whole diary that changes with every entry added, changed or deleted. */
+export async function diaryStamp(db: Conn): Promise<string> {
+  const row = await db
+    .selectFrom('diary_entries')
+    .select([(eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.sum<number>('id').as('ids'), (eb) => eb.fn.max('updated_at').as('latest')])
+    .executeTakeFirstOrThrow()
+  return `${row.n}:${row.ids ?? 0}:${row.latest ?? ''}`
+}

@@ -3,7 +3,7 @@ import type { Page, RenderedReview, ReviewRecord, ReviewSummary } from '../domai
 import type { ReviewDocument, ReviewStatus } from '../domain/review.ts'
 import { slugify, truncateSlug } from '../domain/slug.ts'
 import type { Conn, Tx } from './db.ts'
-import type { ReviewRow } from './schema.ts'
+import type { ReviewRow, SectionRow } from './schema.ts'
 import { nameKey } from './migrations/0006-imports.ts'
 import { sqliteSearchIndex } from './search.ts'
 import { SUMMARY_COLUMNS, toSummary } from './summaries.ts'
@@ -284,9 +284,7 @@ export async function publishDue(trx: Tx, now: string): Promise<string[]> {
 /** Every review (drafts included), oldest first: what exports walk through. */
 export async function listAllReviewRecords(db: Conn): Promise<ReviewRecord[]> {
   const rows = await db.selectFrom('reviews').selectAll().orderBy('sort_date', 'asc').orderBy('id', 'asc').execute()
-  const out: ReviewRecord[] = []
-  for (const row of rows) out.push(await loadRecord(db, row))
-  return out
+  return loadRecords(db, rows)
 }
 
 /** Slugs of every review with a given status (the page list of a site). */
@@ -297,25 +295,69 @@ export async function listSlugs(db: Conn, status: ReviewStatus = 'published'): P
 
 /** Loads everything a review row holds (sections, links, tags, people, songs) into a record. */
 export async function loadRecord(db: Conn, row: ReviewRow): Promise<ReviewRecord> {
-  const [sections, links, tags, people, songs] = await Promise.all([
-    db.selectFrom('sections').selectAll().where('review_id', '=', row.id).orderBy('position').execute(),
-    db.selectFrom('links').selectAll().where('review_id', '=', row.id).orderBy('position').execute(),
-    db
-      .selectFrom('review_tags')
-      .innerJoin('tags', 'tags.id', 'review_tags.tag_id')
-      .select(['tags.name', 'tags.slug'])
-      .where('review_tags.review_id', '=', row.id)
-      .orderBy('review_tags.position')
-      .execute(),
-    db
-      .selectFrom('review_people')
-      .innerJoin('people', 'people.id', 'review_people.person_id')
-      .select(['people.name', 'people.slug', 'review_people.role'])
-      .where('review_people.review_id', '=', row.id)
-      .orderBy('review_people.position')
-      .execute(),
-    db.selectFrom('songs').select('title').where('review_id', '=', row.id).orderBy('position').execute(),
-  ])
+  return (await loadRecords(db, [row]))[0]!
+}
+
+/** Rows per batch of `loadRecords`: five queries a batch, well under any database's parameter limit. */
+const RECORD_BATCH = 500
+
+/** Groups rows by their `review_id`, keeping their order. */
+function byReview<T extends { review_id: number }>(rows: T[]): Map<number, T[]> {
+  const out = new Map<number, T[]>()
+  for (const r of rows) {
+    const list = out.get(r.review_id)
+    if (list) list.push(r)
+    else out.set(r.review_id, [r])
+  }
+  return out
+}
+
+/**
+ * Loads the records of many review rows, in their order, with five queries per batch of rows
+ * rather than five per review: exports and the static build read every review this way.
+ */
+export async function loadRecords(db: Conn, rows: ReviewRow[]): Promise<ReviewRecord[]> {
+  const out: ReviewRecord[] = []
+  for (let i = 0; i < rows.length; i += RECORD_BATCH) {
+    const batch = rows.slice(i, i + RECORD_BATCH)
+    const ids = batch.map((r) => r.id)
+    const [sections, links, tags, people, songs] = await Promise.all([
+      db.selectFrom('sections').selectAll().where('review_id', 'in', ids).orderBy('review_id').orderBy('position').execute(),
+      db.selectFrom('links').selectAll().where('review_id', 'in', ids).orderBy('review_id').orderBy('position').execute(),
+      db
+        .selectFrom('review_tags')
+        .innerJoin('tags', 'tags.id', 'review_tags.tag_id')
+        .select(['review_tags.review_id', 'tags.name', 'tags.slug'])
+        .where('review_tags.review_id', 'in', ids)
+        .orderBy('review_tags.review_id')
+        .orderBy('review_tags.position')
+        .execute(),
+      db
+        .selectFrom('review_people')
+        .innerJoin('people', 'people.id', 'review_people.person_id')
+        .select(['review_people.review_id', 'people.name', 'people.slug', 'review_people.role'])
+        .where('review_people.review_id', 'in', ids)
+        .orderBy('review_people.review_id')
+        .orderBy('review_people.position')
+        .execute(),
+      db.selectFrom('songs').select(['review_id', 'title']).where('review_id', 'in', ids).orderBy('review_id').orderBy('position').execute(),
+    ])
+    const [sectionsOf, linksOf, tagsOf, peopleOf, songsOf] = [byReview(sections), byReview(links), byReview(tags), byReview(people), byReview(songs)]
+    for (const row of batch) {
+      out.push(toRecord(row, sectionsOf.get(row.id) ?? [], linksOf.get(row.id) ?? [], tagsOf.get(row.id) ?? [], peopleOf.get(row.id) ?? [], songsOf.get(row.id) ?? []))
+    }
+  }
+  return out
+}
+
+function toRecord(
+  row: ReviewRow,
+  sections: SectionRow[],
+  links: { site: string; label: string; url: string | null }[],
+  tags: { name: string; slug: string }[],
+  people: { name: string; slug: string; role: string | null }[],
+  songs: { title: string }[],
+): ReviewRecord {
   const doc: ReviewDocument & { slug: string } = {
     slug: row.slug,
     title: row.title,
@@ -363,4 +405,90 @@ export async function loadRecord(db: Conn, row: ReviewRow): Promise<ReviewRecord
     tagSlugs: tags.map((t) => t.slug),
     peopleSlugs: people.map((p) => p.slug),
   }
+}
+
+/** What the static build knows of each published review: how list cards show it, and what marks a change. */
+export type PublishedSummary = { id: number; summary: ReviewSummary; revision: number; updatedAt: string; renderVersion: number }
+
+/** Every published review as list cards show it, with its revision and last change. */
+export async function listPublishedSummaries(db: Conn): Promise<PublishedSummary[]> {
+  const rows = await db
+    .selectFrom('reviews')
+    .select(['id', 'revision', 'updated_at', 'render_version', ...SUMMARY_COLUMNS])
+    .where('status', '=', 'published')
+    .execute()
+  return rows.map((r) => ({ id: r.id, summary: toSummary(r), revision: r.revision, updatedAt: r.updated_at, renderVersion: r.render_version }))
+}
+
+/** The rows of the given reviews, in the given order (missing ones left out). */
+export async function findReviewRows(db: Conn, ids: number[]): Promise<ReviewRow[]> {
+  const rows: ReviewRow[] = []
+  for (let i = 0; i < ids.length; i += RECORD_BATCH) rows.push(...(await db.selectFrom('reviews').selectAll().where('id', 'in', ids.slice(i, i + RECORD_BATCH)).execute()))
+  const byId = new Map(rows.map((r) => [r.id, r]))
+  return ids.flatMap((id) => byId.get(id) ?? [])
+}
+
+/** What the static copy's search index reads of each published review. */
+export type SearchFields = {
+  id: number
+  title: string
+  nativeTitle: string | null
+  romanizedTitle: string | null
+  headline: string | null
+  hook: string | null
+  verdicts: string[]
+  tags: string[]
+  people: string[]
+}
+
+/** The searchable names and lines of every published review, by id. */
+export async function listSearchFields(db: Conn): Promise<Map<number, SearchFields>> {
+  const [rows, verdicts, tags, people] = await Promise.all([
+    db
+      .selectFrom('reviews')
+      .select(['id', 'title', 'native_title', 'romanized_title', 'headline', 'hook'])
+      .where('status', '=', 'published')
+      .execute(),
+    db
+      .selectFrom('sections')
+      .innerJoin('reviews', 'reviews.id', 'sections.review_id')
+      .select(['sections.review_id', 'sections.verdict as name'])
+      .where('reviews.status', '=', 'published')
+      .orderBy('sections.review_id')
+      .orderBy('sections.position')
+      .execute(),
+    db
+      .selectFrom('review_tags')
+      .innerJoin('tags', 'tags.id', 'review_tags.tag_id')
+      .innerJoin('reviews', 'reviews.id', 'review_tags.review_id')
+      .select(['review_tags.review_id', 'tags.name'])
+      .where('reviews.status', '=', 'published')
+      .orderBy('review_tags.review_id')
+      .orderBy('review_tags.position')
+      .execute(),
+    db
+      .selectFrom('review_people')
+      .innerJoin('people', 'people.id', 'review_people.person_id')
+      .innerJoin('reviews', 'reviews.id', 'review_people.review_id')
+      .select(['review_people.review_id', 'people.name'])
+      .where('reviews.status', '=', 'published')
+      .orderBy('review_people.review_id')
+      .orderBy('review_people.position')
+      .execute(),
+  ])
+  const names = (list: { review_id: number; name: string }[]) => {
+    const out = new Map<number, string[]>()
+    for (const [id, group] of byReview(list)) out.set(id, group.map((g) => g.name))
+    return out
+  }
+  const [verdictsOf, tagsOf, peopleOf] = [names(verdicts), names(tags), names(people)]
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        id: r.id, title: r.title, nativeTitle: r.native_title, romanizedTitle: r.romanized_title, headline: r.headline, hook: r.hook,
+        verdicts: (verdictsOf.get(r.id) ?? []).filter(Boolean), tags: tagsOf.get(r.id) ?? [], people: peopleOf.get(r.id) ?? [],
+      },
+    ]),
+  )
 }

@@ -1,0 +1,274 @@
+import { createHash } from 'node:crypto'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
+import { join, relative, resolve } from 'node:path'
+import { DramalogError } from '../domain/errors.ts'
+import { buildStaticSearch, type SearchSource } from '../formats/static-search.ts'
+import { CSS, SEARCH_JS, SEARCH_TERMS_JS } from '../pages/assets.ts'
+import { chromeFor } from '../pages/public-pages.tsx'
+import { loadDiaryPage } from '../services/diary.ts'
+import { loadSiteLists } from '../services/site-lists.ts'
+import type { Site } from '../services/site.ts'
+import { BuildManifest, type ManifestFile, type ManifestReview } from '../store/build-manifest.ts'
+import { listCommentStamps } from '../store/comments.ts'
+import { diaryStamp } from '../store/diary.ts'
+import { listSearchFields } from '../store/reviews.ts'
+import { getContentStamp, getSiteSettings } from '../store/settings.ts'
+import { factsLine } from '../views/format.ts'
+import type { CommentsTarget } from '../views/layout.tsx'
+import { basePathOf, outputFile } from './paths.ts'
+import { DIARY, FEEDS, HOME, indexGroup, reviewGroup, SITE, SitePlan, type PlannedJob } from './plan.ts'
+import { OutputDir } from './output.ts'
+import { PageRenderer, type RenderOptions } from './render.ts'
+import { RenderPool, type JobResult, type JobTask } from './workers.ts'
+
+export type BuildOptions = {
+  /** The output folder; created when missing. Files the build did not write there are left alone. */
+  outDir: string
+  /** The address the copy will be served from (`https://me.github.io/blog/`); wins over the configured one. */
+  baseUrl?: string | null
+  /** A running Dramalog server that takes comments; without one, review pages show no comment form. */
+  server?: string | null
+  /** Render and check every page, whatever the manifest says. */
+  clean?: boolean
+  /** Worker threads for rendering; 0 renders on the main thread. Default: one per core, for big builds. */
+  workers?: number
+  /** Hears how far the build is: files done of files to do. */
+  onProgress?: (done: number, total: number) => void
+}
+
+export type BuildReport = {
+  /** Whether every page was rendered (first build, `--clean`, or something site-wide changed). */
+  full: boolean
+  /** Files the site has (pages, feeds, assets, search index, media). */
+  files: number
+  /** Pages rendered this time (the rest were known unchanged). */
+  rendered: number
+  /** Files written this time, below the output folder. */
+  written: string[]
+  /** Files of the last build that no longer exist, removed. */
+  removed: string[]
+  /** Things the reader of the report should know (no public address…). */
+  warnings: string[]
+  seconds: number
+}
+
+/** Bump when what the build writes changes shape; a new value makes the next build a full one. */
+const BUILD_FORMAT = 1
+/** Below this many pages, starting worker threads costs more than it saves. */
+const POOL_THRESHOLD = 400
+const BATCH = { review: 64, other: 128 }
+
+const hash = (...parts: unknown[]) => createHash('sha1').update(JSON.stringify(parts)).digest('base64url')
+
+/** What a published review looked like when last built: any edit, comment or re-render changes it. */
+const fingerprintOf = (r: { revision: number; updatedAt: string; renderVersion: number }, comments: string | undefined) =>
+  `${r.revision}:${r.updatedAt}:${r.renderVersion}:${comments ?? ''}`
+
+/** A hash of the program's own sources: a new version of Dramalog may render every page differently. */
+let codeFingerprint: string | null = null
+function programFingerprint(): string {
+  if (codeFingerprint) return codeFingerprint
+  const h = createHash('sha1')
+  const root = new URL('..', import.meta.url).pathname
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = join(dir, entry.name)
+      if (entry.isDirectory()) walk(path)
+      else if (!entry.name.includes('.test.')) h.update(relative(root, path)).update(readFileSync(path))
+    }
+  }
+  walk(root)
+  return (codeFingerprint = h.digest('base64url'))
+}
+
+/** Where the manifest of builds into `outDir` is kept: the data folder, one file per output folder. */
+const manifestFile = (dataDir: string, outDir: string) => join(dataDir, 'builds', `${createHash('sha1').update(outDir).digest('hex').slice(0, 16)}.sqlite`)
+
+/** Checks a public address given on the command line: an absolute http(s) URL. */
+function checkUrl(value: string, option: string): string {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new DramalogError('invalid_input', `--${option}: "${value}" is not an absolute address (like https://example.com/)`)
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new DramalogError('invalid_input', `--${option}: "${value}" must start with https:// or http://`)
+  }
+  return url.href
+}
+
+/** Every file under a folder, as paths relative to it. */
+function listFiles(dir: string, prefix = ''): string[] {
+  if (!existsSync(dir)) return []
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? listFiles(join(dir, e.name), `${prefix}${e.name}/`) : e.isFile() ? [`${prefix}${e.name}`] : [],
+  )
+}
+
+/**
+ * Writes the public site as static files: every page the server answers (same HTML, from the same
+ * page functions), feeds, sitemap, media and an in-browser search. A manifest of input and content
+ * hashes lets the next build render only the pages whose data changed and write only files whose
+ * content did, and remove the files of pages that no longer exist.
+ */
+export async function buildSite(site: Site, options: BuildOptions): Promise<BuildReport> {
+  const started = performance.now()
+  const outDir = resolve(options.outDir)
+  const warnings: string[] = []
+  const settings = await getSiteSettings(site.db)
+  const given = options.baseUrl ? checkUrl(options.baseUrl, 'base-url') : null
+  const baseUrl = given ?? site.baseUrl ?? settings.baseUrl ?? null
+  if (!baseUrl) warnings.push('no public address is set (--base-url, DRAMALOG_BASE_URL or Settings): feeds and the sitemap point at http://localhost/')
+  const comments: CommentsTarget = options.server ? { kind: 'server', url: checkUrl(options.server, 'server') } : { kind: 'closed' }
+  const basePath = basePathOf(baseUrl)
+  const feedBaseUrl = baseUrl ?? 'http://localhost/'
+  const chrome = chromeFor(site, settings, { baseUrl, comments })
+  const stamp = await getContentStamp(site.db)
+  const renderOptions: RenderOptions = { chrome, basePath, feedBaseUrl, emptyFeedUpdated: (stamp.updatedAt ?? new Date(0)).toISOString() }
+  const globalKey = hash(BUILD_FORMAT, programFingerprint(), chrome, basePath, feedBaseUrl)
+
+  const [lists, commentStamps, diaryFirst, diary] = await Promise.all([
+    loadSiteLists(site),
+    listCommentStamps(site.db),
+    loadDiaryPage(site, 1),
+    diaryStamp(site.db),
+  ])
+  const fingerprints = new Map([...lists.reviews].map(([id, r]) => [id, fingerprintOf(r, commentStamps.get(id))]))
+  const plan = new SitePlan(lists, fingerprints, { first: diaryFirst, stamp: diary })
+
+  const manifest = BuildManifest.open(manifestFile(site.dataDir, outDir))
+  try {
+    const full = Boolean(options.clean) || manifest.meta('global') !== globalKey || manifest.meta('state') !== 'complete' || !existsSync(join(outDir, 'index.html'))
+    // A build that is stopped half-way leaves this mark, and the next one checks every page.
+    manifest.setMeta({ state: 'building' })
+
+    // The groups of pages whose data may have changed since the last build.
+    const known = full ? new Map<number, ManifestReview>() : manifest.allReviews()
+    const groups = new Set<string>()
+    if (full) for (const g of plan.allGroups()) groups.add(g)
+    else {
+      const changed = [...fingerprints].filter(([id, fp]) => known.get(id)?.fingerprint !== fp).map(([id]) => id)
+      const gone = [...known.keys()].filter((id) => !fingerprints.has(id))
+      for (const id of [...changed, ...gone]) {
+        for (const g of [reviewGroup(id), HOME, FEEDS, DIARY, SITE, ...(known.get(id)?.groups ?? []), ...(plan.termGroupsOf.get(id) ?? [])]) groups.add(g)
+      }
+      for (const g of [...groups]) {
+        const facet = g.slice(0, g.indexOf(':'))
+        if (['country', 'platform', 'year', 'meter', 'tag', 'people'].includes(facet)) groups.add(indexGroup(facet as never))
+      }
+      if (manifest.meta('diary') !== diary) for (const g of [DIARY, SITE]) groups.add(g)
+    }
+
+    const previous = full ? manifest.allFiles() : manifest.filesOf([...groups, 'assets', 'search', 'media'])
+    const out = new OutputDir(outDir)
+    const jobs: PlannedJob[] = [...groups].flatMap((g) => plan.jobsOf(g))
+    const toRender: PlannedJob[] = []
+    const files: ManifestFile[] = []
+    for (const j of jobs) {
+      const file = outputFile(j.job.path)
+      const before = previous.get(file)
+      // Pages whose input is unchanged keep their file and their manifest entry as they are.
+      if (!full && before?.input === j.input && existsSync(join(outDir, file))) files.push(before)
+      else toRender.push(j)
+    }
+
+    const written: string[] = []
+    const record = (path: string, group: string, input: string, result: { hash: string; written: boolean }) => {
+      files.push({ path, group, input, hash: result.hash })
+      if (result.written) written.push(path)
+    }
+    let done = 0
+    const progress = () => options.onProgress?.(done, toRender.length)
+    progress()
+
+    // Review pages in batches (their records load a batch at a time), then the rest in bigger ones.
+    const tasks = (list: PlannedJob[], size: number): JobTask[][] => {
+      const batches: JobTask[][] = []
+      for (let i = 0; i < list.length; i += size) {
+        batches.push(list.slice(i, i + size).map((j) => ({ job: j.job, file: outputFile(j.job.path), previous: previous.get(outputFile(j.job.path))?.hash })))
+      }
+      return batches
+    }
+    const batches = [...tasks(toRender.filter((j) => j.job.kind === 'review'), BATCH.review), ...tasks(toRender.filter((j) => j.job.kind !== 'review'), BATCH.other)]
+    const groupOf = new Map(toRender.map((j) => [outputFile(j.job.path), j]))
+    const onDone = (batch: JobTask[], results: JobResult[]) => {
+      batch.forEach((t, i) => {
+        const j = groupOf.get(t.file)!
+        record(t.file, j.group, j.input, results[i]!)
+      })
+      done += batch.length
+      progress()
+    }
+
+    const workers = Math.min(options.workers ?? availableParallelism(), 8)
+    const rendering = (async () => {
+      if (workers > 0 && toRender.length >= POOL_THRESHOLD) {
+        const pool = await RenderPool.start(workers, { dataDir: site.dataDir, databaseUrl: null, baseUrl: site.baseUrl, lists, options: renderOptions, outDir })
+        await pool.run(batches, onDone)
+        await pool.close()
+      } else {
+        const renderer = new PageRenderer(site, lists, renderOptions)
+        for (const batch of batches) {
+          const pages = await renderer.render(batch.map((t) => t.job))
+          onDone(batch, pages.map((p, i) => ({ ...out.write(batch[i]!.file, p.body, batch[i]!.previous), bytes: p.body.length })))
+        }
+      }
+    })()
+
+    // Meanwhile, on this thread: assets, the search index and the media.
+    const staticFiles: { path: string; group: string; input: string; body: () => string | Uint8Array }[] = [
+      { path: 'assets/site.css', group: 'assets', input: hash(CSS), body: () => CSS },
+      { path: 'assets/search.js', group: 'assets', input: hash(SEARCH_JS), body: () => SEARCH_JS },
+      { path: 'assets/search-terms.js', group: 'assets', input: hash(SEARCH_TERMS_JS), body: () => SEARCH_TERMS_JS },
+    ]
+    if (groups.has(SITE)) {
+      const fields = await listSearchFields(site.db)
+      const sources: SearchSource[] = lists.order.newest.flatMap((id) => {
+        const f = fields.get(id)
+        const s = lists.reviews.get(id)!.summary
+        return f ? [{ ...f, slug: s.slug, origin: s.origin, platform: s.platform, year: s.year, facts: factsLine(s) }] : []
+      })
+      for (const [name, text] of buildStaticSearch(sources)) staticFiles.push({ path: `search/${name}`, group: 'search', input: hash(text), body: () => text })
+    } else {
+      for (const f of previous.values()) if (f.group === 'search') files.push(f)
+    }
+    for (const rel of listFiles(site.mediaDir)) {
+      const st = statSync(join(site.mediaDir, rel))
+      staticFiles.push({ path: `media/${rel}`, group: 'media', input: `${st.size}:${st.mtimeMs}`, body: () => readFileSync(join(site.mediaDir, rel)) })
+    }
+    for (const f of staticFiles) {
+      const before = previous.get(f.path)
+      if (before && before.input === f.input && existsSync(join(outDir, f.path))) files.push(before)
+      else record(f.path, f.group, f.input, out.write(f.path, f.body(), before?.hash))
+    }
+    await rendering
+
+    // Files of the last build that this one did not produce belong to pages that are gone.
+    const produced = new Set(files.map((f) => f.path))
+    const removed = [...previous.keys()].filter((p) => !produced.has(p)).sort()
+    for (const p of removed) out.remove(p)
+
+    const reviews: ManifestReview[] = [...fingerprints].map(([id, fingerprint]) => ({ id, fingerprint, groups: plan.termGroupsOf.get(id) ?? [] }))
+    manifest.commit({
+      files,
+      removedFiles: removed,
+      reviews: full ? reviews : reviews.filter((r) => known.get(r.id)?.fingerprint !== r.fingerprint),
+      removedReviews: [...known.keys()].filter((id) => !fingerprints.has(id)),
+      replaceAll: full,
+    })
+    manifest.setMeta({ state: 'complete', global: globalKey, diary })
+    return {
+      full,
+      files: manifest.fileCount(),
+      rendered: toRender.length,
+      written: written.sort(),
+      removed,
+      warnings,
+      seconds: (performance.now() - started) / 1000,
+    }
+  } finally {
+    manifest.close()
+  }
+}
