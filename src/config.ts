@@ -6,6 +6,8 @@ export type Config = {
   dataDir: string
   databaseUrl: string | null
   baseUrl: string | null
+  /** Address of a static copy of the site (`dramalog build --server`) whose comment forms post here. */
+  staticUrl: string | null
   /** How often the server publishes scheduled reviews whose time has come. */
   publishIntervalSeconds: number
 }
@@ -16,6 +18,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${env.PORT}"`)
   const baseUrl = env.DRAMALOG_BASE_URL?.trim() || null
   if (baseUrl && !/^https?:\/\/[^/]+/.test(baseUrl)) throw new Error(`DRAMALOG_BASE_URL must be an http(s) URL, got "${baseUrl}"`)
+  const staticUrl = env.DRAMALOG_STATIC_URL?.trim() || null
+  if (staticUrl && !/^https?:\/\/[^/]+/.test(staticUrl)) throw new Error(`DRAMALOG_STATIC_URL must be an http(s) URL, got "${staticUrl}"`)
   const interval = env.DRAMALOG_PUBLISH_INTERVAL?.trim() ? Number(env.DRAMALOG_PUBLISH_INTERVAL) : 15
   if (!(interval >= 1 && interval <= 3600)) throw new Error(`DRAMALOG_PUBLISH_INTERVAL must be 1 to 3600 seconds, got "${env.DRAMALOG_PUBLISH_INTERVAL}"`)
   return {
@@ -24,5 +28,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: resolve(env.DRAMALOG_DATA_DIR ?? 'data'),
     databaseUrl: env.DATABASE_URL?.trim() || null,
     baseUrl,
+    staticUrl,
   }
 }

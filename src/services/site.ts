@@ -12,13 +12,15 @@ export type Site = {
   mediaDir: string
   /** Public address from the environment (DRAMALOG_BASE_URL); wins over the one in settings. */
   baseUrl: string | null
+  /** Address of a static copy whose comment forms post here (DRAMALOG_STATIC_URL). */
+  staticUrl: string | null
   /** True when the database had no schema before this open (a new, empty site). */
   isNew: boolean
   close(): Promise<void>
 }
 
 /** Opens (creating when needed) the site in the configured data directory and migrates its schema. */
-export async function openSite(config: Pick<Config, 'dataDir' | 'databaseUrl'> & Partial<Pick<Config, 'baseUrl'>>): Promise<Site> {
+export async function openSite(config: Pick<Config, 'dataDir' | 'databaseUrl'> & Partial<Pick<Config, 'baseUrl' | 'staticUrl'>>): Promise<Site> {
   if (config.databaseUrl) {
     throw new DramalogError(
       'invalid_input',
@@ -37,5 +39,5 @@ export async function openSite(config: Pick<Config, 'dataDir' | 'databaseUrl'> &
   }
   const mediaDir = join(config.dataDir, 'media')
   mkdirSync(mediaDir, { recursive: true })
-  return { db, dataDir: config.dataDir, mediaDir, baseUrl: config.baseUrl ?? null, isNew, close: () => db.destroy() }
+  return { db, dataDir: config.dataDir, mediaDir, baseUrl: config.baseUrl ?? null, staticUrl: config.staticUrl ?? null, isNew, close: () => db.destroy() }
 }

@@ -14,12 +14,12 @@ export function tempDataDir(prefix = 'dramalog-test-'): { dir: string; remove():
 
 export type RunResult = { code: number; stdout: string; stderr: string }
 
-/** Runs the real `bin/dramalog` executable with the given data directory. */
-export function runCli(args: string[], dataDir: string, input?: string): Promise<RunResult> {
+/** Runs the real `bin/dramalog` executable with the given data directory (and any extra environment). */
+export function runCli(args: string[], dataDir: string, input?: string, extraEnv: Record<string, string> = {}): Promise<RunResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: ROOT,
-      env: { ...process.env, DRAMALOG_DATA_DIR: dataDir, DATABASE_URL: '', FORCE_COLOR: '0' },
+      env: { ...process.env, DRAMALOG_DATA_DIR: dataDir, DATABASE_URL: '', FORCE_COLOR: '0', ...extraEnv },
       stdio: ['pipe', 'pipe', 'pipe'],
     })
     let stdout = ''

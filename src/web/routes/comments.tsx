@@ -59,9 +59,10 @@ function clientAddress(c: C): string {
  * limit, the per-address rate limit and moderation.
  */
 export function sameOriginOnly(site: Site): MiddlewareHandler<AuthEnv> {
-  const configured = site.baseUrl ? new URL(site.baseUrl).host : null
+  // The site's public address, and a static copy's whose review pages post their forms here.
+  const configured = [site.baseUrl, site.staticUrl].flatMap((u) => (u ? [new URL(u).host] : []))
   return async function sameOrigin(c, next) {
-    const hosts = new Set([new URL(c.req.url).host, ...(configured ? [configured] : [])])
+    const hosts = new Set([new URL(c.req.url).host, ...configured])
     const hostOf = (value: string | undefined) => {
       if (!value || value === 'null') return null
       try {
