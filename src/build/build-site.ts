@@ -202,7 +202,7 @@ export async function buildSite(site: Site, options: BuildOptions): Promise<Buil
       progress()
     }
 
-    const workers = Math.min(options.workers ?? availableParallelism(), 8)
+    const workers = Math.min(options.workers ?? availableParallelism(), 64)
     const rendering = (async () => {
       if (workers > 0 && toRender.length >= POOL_THRESHOLD) {
         const pool = await RenderPool.start(workers, { dataDir: site.dataDir, databaseUrl: null, baseUrl: site.baseUrl, lists, options: renderOptions, outDir })

@@ -1,15 +1,16 @@
 import { createHash } from 'node:crypto'
-import { mkdirSync, renameSync, rmSync, writeFileSync, existsSync, readdirSync, rmdirSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { threadId } from 'node:worker_threads'
 
 /** The content hash the manifest keeps of every file written. */
-export const contentHash = (body: string | Uint8Array): string => createHash('sha1').update(body).digest('base64url')
+export const contentHash = (body: Uint8Array): string => createHash('sha1').update(body).digest('base64url')
 
 /**
  * The output folder of a build. A file is written only when its content differs from what the
- * last build wrote there, and always whole: to a temporary name beside it, then renamed over the
- * old one, so a reader (or a build that is killed) never sees half a page.
+ * last build wrote there. A file that replaces another is written whole under a temporary name and
+ * renamed over it, so a reader (or a build that is killed) never sees half a page; a new file is
+ * written in place (a build stopped half-way is followed by a full one, which writes it again).
  */
 export class OutputDir {
   private readonly dirs = new Set<string>()
@@ -17,19 +18,32 @@ export class OutputDir {
   constructor(readonly root: string) {}
 
   /** Writes `rel` unless it already holds `body` (`previous` is the hash the manifest has of it). */
-  write(rel: string, body: string | Uint8Array, previous: string | undefined): { hash: string; written: boolean } {
+  write(rel: string, text: string | Uint8Array, previous: string | undefined): { hash: string; written: boolean } {
+    const body = typeof text === 'string' ? Buffer.from(text) : text
     const hash = contentHash(body)
     const file = join(this.root, rel)
-    if (hash === previous && existsSync(file)) return { hash, written: false }
-    const dir = dirname(file)
-    if (!this.dirs.has(dir)) {
-      mkdirSync(dir, { recursive: true })
-      this.dirs.add(dir)
+    if (previous !== undefined && hash === previous && existsSync(file)) return { hash, written: false }
+    this.ensureDir(dirname(file))
+    if (previous === undefined) writeFileSync(file, body)
+    else {
+      const temp = `${file}.${process.pid}-${threadId}.tmp`
+      writeFileSync(temp, body)
+      renameSync(temp, file)
     }
-    const temp = `${file}.${process.pid}-${threadId}.tmp`
-    writeFileSync(temp, body)
-    renameSync(temp, file)
     return { hash, written: true }
+  }
+
+  /** Creates a folder and its parents once per build; a folder whose parent is known is one call. */
+  private ensureDir(dir: string): void {
+    if (this.dirs.has(dir)) return
+    const parent = dirname(dir)
+    if (parent !== dir && !this.dirs.has(parent)) this.ensureDir(parent)
+    try {
+      mkdirSync(dir)
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+    }
+    this.dirs.add(dir)
   }
 
   /** Removes a file a previous build wrote, and the folders it leaves empty. */
@@ -39,6 +53,7 @@ export class OutputDir {
     let dir = dirname(file)
     while (dir.startsWith(this.root) && dir !== this.root && existsSync(dir) && readdirSync(dir).length === 0) {
       rmdirSync(dir)
+      this.dirs.delete(dir)
       dir = dirname(dir)
     }
   }

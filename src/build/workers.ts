@@ -32,7 +32,9 @@ export class RenderPool {
   private constructor(private readonly workers: Worker[]) {}
 
   static async start(count: number, init: WorkerInit): Promise<RenderPool> {
-    const workers = Array.from({ length: count }, () => new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: init }))
+    // Rendering makes many short-lived strings: a larger young generation collects them for less.
+    const options = { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: 64 } }
+    const workers = Array.from({ length: count }, () => new Worker(new URL('./worker-entry.mjs', import.meta.url), options))
     const pool = new RenderPool(workers)
     try {
       await Promise.all(

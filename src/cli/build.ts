@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import { buildSite } from '../build/build-site.ts'
-import type { Command } from './command.ts'
+import { UsageError, type Command } from './command.ts'
 import { withSite } from './open.ts'
 import { createProgress } from './progress.ts'
 
@@ -21,10 +21,14 @@ that no longer exist are removed. Other files in DIR are left alone.
                    then post their comment forms there. Without it, pages show
                    the comments as they are now and no form
   --clean          render and check every page, whatever changed
+  --jobs N         render on N threads (default: one per core; 1 renders on
+                   the main thread only)
   -h, --help       show this help`,
-  options: { out: { type: 'string' }, 'base-url': { type: 'string' }, server: { type: 'string' }, clean: { type: 'boolean' } },
+  options: { out: { type: 'string' }, 'base-url': { type: 'string' }, server: { type: 'string' }, clean: { type: 'boolean' }, jobs: { type: 'string' } },
   async run({ values }) {
     const outDir = resolve(typeof values.out === 'string' ? values.out : 'dist')
+    const jobs = typeof values.jobs === 'string' ? Number(values.jobs) : undefined
+    if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1 && jobs <= 64)) throw new UsageError(`--jobs takes a number of threads from 1 to 64, not "${values.jobs}"`)
     const progress = createProgress('Building')
     const report = await withSite((site) =>
       buildSite(site, {
@@ -32,6 +36,7 @@ that no longer exist are removed. Other files in DIR are left alone.
         baseUrl: typeof values['base-url'] === 'string' ? values['base-url'] : null,
         server: typeof values.server === 'string' ? values.server : null,
         clean: values.clean === true,
+        workers: jobs === undefined ? undefined : jobs === 1 ? 0 : jobs,
         onProgress: (done, total) => progress.update(done, total),
       }),
     ).finally(() => progress.stop())

@@ -143,8 +143,9 @@ export async function loadBrowsePage(site: Site, facet: Facet, key: string, sort
   return { settings, term, sort, list, roles }
 }
 
-const byCountThenName = (a: FacetCount, b: FacetCount) =>
-  b.count - a.count || a.name.localeCompare(b.name, 'en', { sensitivity: 'base' }) || a.key.localeCompare(b.key)
+// One collator for every comparison: localeCompare with options builds a new one per call.
+const NAMES = new Intl.Collator('en', { sensitivity: 'base' })
+const byCountThenName = (a: FacetCount, b: FacetCount) => b.count - a.count || NAMES.compare(a.name, b.name) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
 
 /**
  * Data for a facet's index page: every value with its number of published reviews, most used first

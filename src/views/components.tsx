@@ -1,4 +1,6 @@
+import { raw } from 'hono/html'
 import type { FC } from 'hono/jsx'
+import type { HtmlEscapedString } from 'hono/utils/html'
 import { posterKey, posterVariantPath, POSTER_WIDTHS } from '../domain/media-paths.ts'
 import { meterGoodness, meterText } from '../domain/meter.ts'
 import type { PosterImage, ReviewSummary } from '../domain/records.ts'
@@ -71,8 +73,26 @@ export const Pagination: FC<{ page: number; pageCount: number; href: (page: numb
   )
 }
 
+type CardProps = { review: ReviewSummary; meter: MeterSettings; eager: boolean; note?: string | null }
+
+// A review shows on many list pages (the home page, every sort and value of its facets): its card is
+// rendered once per summary object and meter, and reused. The server reads fresh summaries for
+// every page it renders, so there a card lives no longer than its page.
+const renderedCards = new WeakMap<MeterSettings, WeakMap<ReviewSummary, Map<string, HtmlEscapedString>>>()
+
 /** A review in a list (home and browse pages): poster, facts, title, headline, meter and date; `note` adds a line such as a person's role. */
-export const ReviewCard: FC<{ review: ReviewSummary; meter: MeterSettings; eager: boolean; note?: string | null }> = ({ review: r, meter, eager, note }) => (
+export const ReviewCard: FC<CardProps> = (props) => {
+  let bySummary = renderedCards.get(props.meter)
+  if (!bySummary) renderedCards.set(props.meter, (bySummary = new WeakMap()))
+  let byVariant = bySummary.get(props.review)
+  if (!byVariant) bySummary.set(props.review, (byVariant = new Map()))
+  const key = `${props.eager ? 'e' : 'l'}${props.note ?? ''}`
+  let html = byVariant.get(key)
+  if (!html) byVariant.set(key, (html = raw(String(<CardView {...props} />))))
+  return html
+}
+
+const CardView: FC<CardProps> = ({ review: r, meter, eager, note }) => (
   <li class="card">
     <a class="card-link" href={`/reviews/${encodeURIComponent(r.slug)}`}>
       {r.poster ? (
