@@ -1,4 +1,6 @@
+import { raw } from 'hono/html'
 import type { Child, FC } from 'hono/jsx'
+import type { HtmlEscapedString } from 'hono/utils/html'
 import type { SiteSettings } from '../domain/settings.ts'
 
 /** The public site's sections, in header order. */
@@ -10,13 +12,73 @@ const SITE_NAV = [
   { href: '/diary', label: 'Diary' },
 ] as const
 
-/** `aria-current` of a nav link: the page itself, or the section a page sits in (`/country/kr` is in Countries). */
-function navCurrent(href: string, canonicalPath: string | null): 'page' | 'true' | undefined {
-  if (canonicalPath === null) return undefined
-  if (canonicalPath === href) return 'page'
+/**
+ * Where a page sits in the header's sections: a section's own page (`page`), a page inside one
+ * (`/country/kr` is in Countries), or none.
+ */
+function currentSection(canonicalPath: string | null): { href: string; kind: 'page' | 'true' } | null {
+  if (canonicalPath === null) return null
+  const exact = SITE_NAV.find((n) => n.href === canonicalPath)
+  if (exact) return { href: exact.href, kind: 'page' }
   const section = `/${canonicalPath.split(/[/?#]/)[1] ?? ''}`
-  return section === href || (href === '/' && section === '/reviews') ? 'true' : undefined
+  const within = SITE_NAV.find((n) => section === n.href || (n.href === '/' && (section === '/reviews' || section === '/page')))
+  return within ? { href: within.href, kind: 'true' } : null
 }
+
+// The header and footer are the same on every page but for the current section: each variant is
+// rendered once per settings object and reused, which matters when a build renders every page.
+const renderedChrome = new WeakMap<SiteSettings, Map<string, HtmlEscapedString>>()
+function once(settings: SiteSettings, key: string, render: () => unknown): HtmlEscapedString {
+  let byKey = renderedChrome.get(settings)
+  if (!byKey) renderedChrome.set(settings, (byKey = new Map()))
+  let html = byKey.get(key)
+  if (!html) byKey.set(key, (html = raw(String(render()))))
+  return html
+}
+
+const SiteHeader: FC<{ settings: SiteSettings; current: ReturnType<typeof currentSection> }> = ({ settings, current }) =>
+  once(settings, `header ${current?.href ?? ''} ${current?.kind ?? ''}`, () => (
+    <header class="site-header">
+      <div class="wrap header-row">
+        <a class="brand" href="/">
+          <span class="brand-mark" aria-hidden="true">{settings.meter.symbol}</span>
+          <span class="brand-name">{settings.name}</span>
+        </a>
+        <p class="tagline">{settings.description}</p>
+        <nav class="site-nav" aria-label="Site">
+          <ul>
+            {SITE_NAV.map((n) => (
+              <li><a href={n.href} aria-current={current?.href === n.href ? current.kind : undefined}>{n.label}</a></li>
+            ))}
+          </ul>
+        </nav>
+        <form class="header-search" action="/search" method="get" role="search">
+          <label class="header-search-label" for="header-search-q" title="Search reviews">
+            <svg viewBox="0 0 20 20" width="18" height="18" aria-hidden="true" focusable="false">
+              <circle cx="8.5" cy="8.5" r="5.75" fill="none" stroke="currentColor" stroke-width="2" />
+              <path d="M13 13l4.5 4.5" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
+            </svg>
+            <span class="visually-hidden">Search reviews</span>
+          </label>
+          <input id="header-search-q" type="search" name="q" placeholder="Search reviews" autocomplete="off" enterkeyhint="search" maxlength={200} />
+          <button type="submit">Search</button>
+        </form>
+      </div>
+    </header>
+  ))
+
+const SiteFooter: FC<{ settings: SiteSettings }> = ({ settings }) =>
+  once(settings, 'footer', () => (
+    <footer class="site-footer">
+      <div class="wrap">
+        <p>
+          {settings.name} · the {settings.meter.name}: {settings.meter.symbol} 0–{settings.meter.max},{' '}
+          {settings.meter.direction === 'lower-is-better' ? 'lower is better' : 'higher is better'}.
+        </p>
+        <p class="muted">Published with Dramalog.</p>
+      </div>
+    </footer>
+  ))
 
 /**
  * Where the comment forms of review pages post: this server (the default); another address, for a
@@ -57,43 +119,9 @@ export const Layout: FC<{
       </head>
       <body>
         <a class="skip-link" href="#main">Skip to content</a>
-        <header class="site-header">
-          <div class="wrap header-row">
-            <a class="brand" href="/">
-              <span class="brand-mark" aria-hidden="true">{settings.meter.symbol}</span>
-              <span class="brand-name">{settings.name}</span>
-            </a>
-            <p class="tagline">{settings.description}</p>
-            <nav class="site-nav" aria-label="Site">
-              <ul>
-                {SITE_NAV.map((n) => (
-                  <li><a href={n.href} aria-current={navCurrent(n.href, canonicalPath)}>{n.label}</a></li>
-                ))}
-              </ul>
-            </nav>
-            <form class="header-search" action="/search" method="get" role="search">
-              <label class="header-search-label" for="header-search-q" title="Search reviews">
-                <svg viewBox="0 0 20 20" width="18" height="18" aria-hidden="true" focusable="false">
-                  <circle cx="8.5" cy="8.5" r="5.75" fill="none" stroke="currentColor" stroke-width="2" />
-                  <path d="M13 13l4.5 4.5" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
-                </svg>
-                <span class="visually-hidden">Search reviews</span>
-              </label>
-              <input id="header-search-q" type="search" name="q" placeholder="Search reviews" autocomplete="off" enterkeyhint="search" maxlength={200} />
-              <button type="submit">Search</button>
-            </form>
-          </div>
-        </header>
+        <SiteHeader settings={settings} current={currentSection(canonicalPath)} />
         <main id="main">{children}</main>
-        <footer class="site-footer">
-          <div class="wrap">
-            <p>
-              {settings.name} · the {settings.meter.name}: {settings.meter.symbol} 0–{settings.meter.max},{' '}
-              {settings.meter.direction === 'lower-is-better' ? 'lower is better' : 'higher is better'}.
-            </p>
-            <p class="muted">Published with Dramalog.</p>
-          </div>
-        </footer>
+        <SiteFooter settings={settings} />
       </body>
     </html>
   )
