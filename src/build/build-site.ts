@@ -13,6 +13,7 @@ import { BuildManifest, type ManifestFile, type ManifestReview } from '../store/
 import { listCommentStamps } from '../store/comments.ts'
 import { diaryStamp } from '../store/diary.ts'
 import { listSearchFields } from '../store/reviews.ts'
+import { countMatching } from '../store/browse.ts'
 import { getContentStamp, getSiteSettings } from '../store/settings.ts'
 import { factsLine } from '../views/format.ts'
 import type { CommentsTarget } from '../views/layout.tsx'
@@ -31,7 +32,7 @@ export type BuildOptions = {
   server?: string | null
   /** Render and check every page, whatever the manifest says. */
   clean?: boolean
-  /** Worker threads for rendering; 0 renders on the main thread. Default: one per core, for big builds. */
+  /** Worker threads for rendering, whatever the size of the build; 0 renders on the main thread. Default: one per core, for big builds. */
   workers?: number
   /** Hears how far the build is: files done of files to do. */
   onProgress?: (done: number, total: number) => void
@@ -57,6 +58,8 @@ export type BuildReport = {
 const BUILD_FORMAT = 1
 /** Below this many pages, starting worker threads costs more than it saves. */
 const POOL_THRESHOLD = 400
+/** Roughly how many pages each review brings to a site (its own, and its share of lists and feeds). */
+const PAGES_PER_REVIEW = 5
 const BATCH = { review: 64, other: 128 }
 
 const hash = (...parts: unknown[]) => createHash('sha1').update(JSON.stringify(parts)).digest('base64url')
@@ -129,20 +132,26 @@ export async function buildSite(site: Site, options: BuildOptions): Promise<Buil
   const renderOptions: RenderOptions = { chrome, basePath, feedBaseUrl, emptyFeedUpdated: (stamp.updatedAt ?? new Date(0)).toISOString() }
   const globalKey = hash(BUILD_FORMAT, programFingerprint(), chrome, basePath, feedBaseUrl)
 
-  const [lists, commentStamps, diaryFirst, diary] = await Promise.all([
-    loadSiteLists(site),
-    listCommentStamps(site.db),
-    loadDiaryPage(site, 1),
-    diaryStamp(site.db),
-  ])
-  const fingerprints = new Map([...lists.reviews].map(([id, r]) => [id, fingerprintOf(r, commentStamps.get(id))]))
-  const plan = new SitePlan(lists, fingerprints, { first: diaryFirst, stamp: diary })
-
+  const workers = Math.min(options.workers ?? availableParallelism(), 64)
+  const startPool = () => new RenderPool(workers, { dataDir: site.dataDir, databaseUrl: null, baseUrl: site.baseUrl })
   const manifest = BuildManifest.open(manifestFile(site.dataDir, outDir))
+  let pool: RenderPool | null = null
   try {
     const full = Boolean(options.clean) || manifest.meta('global') !== globalKey || manifest.meta('state') !== 'complete' || !existsSync(join(outDir, 'index.html'))
+    // A full build of a big site will need the workers: they start now, while the site is read.
+    const asked = options.workers !== undefined
+    if (full && workers > 0 && (asked || (await countMatching(site.db, {})) * PAGES_PER_REVIEW >= POOL_THRESHOLD)) pool = startPool()
     // A build that is stopped half-way leaves this mark, and the next one checks every page.
     manifest.setMeta({ state: 'building' })
+
+    const [lists, commentStamps, diaryFirst, diary] = await Promise.all([
+      loadSiteLists(site),
+      listCommentStamps(site.db),
+      loadDiaryPage(site, 1),
+      diaryStamp(site.db),
+    ])
+    const fingerprints = new Map([...lists.reviews].map(([id, r]) => [id, fingerprintOf(r, commentStamps.get(id))]))
+    const plan = new SitePlan(lists, fingerprints, { first: diaryFirst, stamp: diary })
 
     // The groups of pages whose data may have changed since the last build.
     const known = full ? new Map<number, ManifestReview>() : manifest.allReviews()
@@ -202,12 +211,11 @@ export async function buildSite(site: Site, options: BuildOptions): Promise<Buil
       progress()
     }
 
-    const workers = Math.min(options.workers ?? availableParallelism(), 64)
+    if (!pool && workers > 0 && (asked || toRender.length >= POOL_THRESHOLD)) pool = startPool()
     const rendering = (async () => {
-      if (workers > 0 && toRender.length >= POOL_THRESHOLD) {
-        const pool = await RenderPool.start(workers, { dataDir: site.dataDir, databaseUrl: null, baseUrl: site.baseUrl, lists, options: renderOptions, outDir })
+      if (pool && toRender.length > 0) {
+        await pool.init(lists, renderOptions, outDir)
         await pool.run(batches, onDone)
-        await pool.close()
       } else {
         const renderer = new PageRenderer(site, lists, renderOptions)
         for (const batch of batches) {
@@ -269,6 +277,7 @@ export async function buildSite(site: Site, options: BuildOptions): Promise<Buil
       seconds: (performance.now() - started) / 1000,
     }
   } finally {
+    await pool?.close()
     manifest.close()
   }
 }

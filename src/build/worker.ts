@@ -2,15 +2,16 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { openSite } from '../services/site.ts'
 import { OutputDir } from './output.ts'
 import { PageRenderer } from './render.ts'
-import type { WorkerInit, WorkerReply, WorkerTask } from './workers.ts'
+import type { WorkerReply, WorkerSite, WorkerTask } from './workers.ts'
 
-// One worker thread of the static build: opens the site itself, renders the batches of jobs it is
-// sent with the same renderer as the main thread, writes the files and says what it wrote.
-const init = workerData as WorkerInit
-const site = await openSite({ dataDir: init.dataDir, databaseUrl: init.databaseUrl, baseUrl: init.baseUrl })
-const renderer = new PageRenderer(site, init.lists, init.options)
-const out = new OutputDir(init.outDir)
+// One worker thread of the static build: opens the site itself as soon as it starts (while the
+// main thread reads what to build), then renders the batches of jobs it is sent with the same
+// renderer as the main thread, writes the files and says what it wrote.
+const where = workerData as WorkerSite
+const site = await openSite({ dataDir: where.dataDir, databaseUrl: where.databaseUrl, baseUrl: where.baseUrl })
 const port = parentPort!
+let renderer: PageRenderer | null = null
+let out: OutputDir | null = null
 
 port.on('message', async (task: WorkerTask) => {
   if (task.type === 'close') {
@@ -18,9 +19,15 @@ port.on('message', async (task: WorkerTask) => {
     port.close()
     return
   }
+  if (task.type === 'init') {
+    renderer = new PageRenderer(site, task.lists, task.options)
+    out = new OutputDir(task.outDir)
+    return
+  }
   try {
+    if (!renderer || !out) throw new Error('a build worker was sent pages before the site')
     const pages = await renderer.render(task.jobs.map((j) => j.job))
-    const results = pages.map((p, i) => ({ ...out.write(task.jobs[i]!.file, p.body, task.jobs[i]!.previous), bytes: p.body.length }))
+    const results = pages.map((p, i) => ({ ...out!.write(task.jobs[i]!.file, p.body, task.jobs[i]!.previous), bytes: p.body.length }))
     port.postMessage({ type: 'done', batch: task.batch, results } satisfies WorkerReply)
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err))

@@ -3,41 +3,59 @@ import type { SiteLists } from '../services/site-lists.ts'
 import type { PageJob } from './jobs.ts'
 import type { RenderOptions } from './render.ts'
 
-/** What a worker needs to render like the main thread: where the site is, its lists, how to render. */
-export type WorkerInit = {
-  dataDir: string
-  databaseUrl: string | null
-  baseUrl: string | null
-  lists: SiteLists
-  options: RenderOptions
-  outDir: string
-}
+/** Where a worker finds the site: it opens it as soon as it starts. */
+export type WorkerSite = { dataDir: string; databaseUrl: string | null; baseUrl: string | null }
 
 /** One job as sent to a worker: the job, the file it goes to, and the hash the manifest has of that file. */
 export type JobTask = { job: PageJob; file: string; previous: string | undefined }
 export type JobResult = { hash: string; written: boolean; bytes: number }
 
-export type WorkerTask = { type: 'render'; batch: number; jobs: JobTask[] } | { type: 'close' }
+export type WorkerTask =
+  | { type: 'init'; lists: SiteLists; options: RenderOptions; outDir: string }
+  | { type: 'render'; batch: number; jobs: JobTask[] }
+  | { type: 'close' }
 export type WorkerReply =
   | { type: 'ready' }
   | { type: 'done'; batch: number; results: JobResult[] }
   | { type: 'failed'; batch: number; message: string; stack: string }
 
 /**
- * Worker threads that render and write batches of jobs. Batches go to whichever worker is free,
- * so a worker that drew slow pages does not hold the others up. A failure in any batch fails the
- * run, and every worker is stopped before the error is thrown.
+ * Worker threads that render and write batches of jobs. They are started early, so loading the
+ * program and opening the site overlap with the main thread's reading; `init` then gives them the
+ * site's lists. Batches go to whichever worker is free, so a worker that drew slow pages does not
+ * hold the others up. A failure in any batch fails the run, and every worker is stopped before the
+ * error is thrown.
  */
 export class RenderPool {
-  private constructor(private readonly workers: Worker[]) {}
+  private readonly ready: Promise<void>
 
-  static async start(count: number, init: WorkerInit): Promise<RenderPool> {
+  constructor(count: number, where: WorkerSite) {
     // Rendering makes many short-lived strings: a larger young generation collects them for less.
-    const options = { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: 64 } }
-    const workers = Array.from({ length: count }, () => new Worker(new URL('./worker-entry.mjs', import.meta.url), options))
-    const pool = new RenderPool(workers)
+    const options = { workerData: where, resourceLimits: { maxYoungGenerationSizeMb: 64 } }
+    this.workers = Array.from({ length: count }, () => new Worker(new URL('./worker-entry.mjs', import.meta.url), options))
+    for (const w of this.workers) w.once('exit', () => this.exited.add(w))
+    this.ready = this.whenReady()
+    // Failing to start is reported by `init`; until then the rejection is expected to wait.
+    this.ready.catch(() => {})
+  }
+
+  private readonly workers: Worker[]
+  private readonly exited = new Set<Worker>()
+
+  /** Hands every worker the lists and render options, once they have started. */
+  async init(lists: SiteLists, options: RenderOptions, outDir: string): Promise<void> {
     try {
-      await Promise.all(
+      await this.ready
+    } catch (err) {
+      await this.terminate()
+      throw err
+    }
+    for (const w of this.workers) w.postMessage({ type: 'init', lists, options, outDir } satisfies WorkerTask)
+  }
+
+  private async whenReady(): Promise<void> {
+    const { workers } = this
+    await Promise.all(
         workers.map(
           (w) =>
             new Promise<void>((resolve, reject) => {
@@ -53,11 +71,6 @@ export class RenderPool {
             }),
         ),
       )
-    } catch (err) {
-      await pool.terminate()
-      throw err
-    }
-    return pool
   }
 
   /** Renders every batch; `onDone` hears each batch's results as it finishes. */
@@ -112,16 +125,18 @@ export class RenderPool {
     })
   }
 
-  /** Lets every worker close its database and end. */
+  /** Lets every worker close its database and end (those still running). */
   async close(): Promise<void> {
     await Promise.all(
-      this.workers.map(
-        (w) =>
-          new Promise<void>((resolve) => {
-            w.once('exit', () => resolve())
-            w.postMessage({ type: 'close' } satisfies WorkerTask)
-          }),
-      ),
+      this.workers
+        .filter((w) => !this.exited.has(w))
+        .map(
+          (w) =>
+            new Promise<void>((resolve) => {
+              w.once('exit', () => resolve())
+              w.postMessage({ type: 'close' } satisfies WorkerTask)
+            }),
+        ),
     )
   }
 

@@ -187,6 +187,17 @@ describe('dramalog build', () => {
     }
   })
 
+  it('renders the same files on worker threads as on the main thread', async () => {
+    const threads = join(data.dir, 'threads')
+    const single = join(data.dir, 'single')
+    await build('--out', threads, '--server', server.url, '--jobs', '2')
+    await build('--out', single, '--server', server.url, '--jobs', '1')
+    const a = snapshot(threads)
+    const b = snapshot(single)
+    expect([...a.keys()]).toEqual([...b.keys()])
+    for (const [f, v] of a) expect(v.hash, f).toBe(b.get(f)!.hash)
+  })
+
   it('refuses an address that is not one, and changes nothing', async () => {
     const before = snapshot(OUT)
     const r = await runCli(['build', '--out', OUT, '--base-url', 'me.github.io/blog'], data.dir, '', ENV)
