@@ -3,22 +3,23 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { join, relative, resolve } from 'node:path'
 import { DramalogError } from '../domain/errors.ts'
-import { buildStaticSearch, type SearchSource } from '../formats/static-search.ts'
+import { buildStaticSearch, updateStaticSearch, type SearchSource } from '../formats/static-search.ts'
 import { CSS, SEARCH_JS, SEARCH_TERMS_JS } from '../pages/assets.ts'
 import { chromeFor } from '../pages/public-pages.tsx'
 import { loadDiaryPage } from '../services/diary.ts'
-import { loadSiteLists } from '../services/site-lists.ts'
+import { FACETS, type Facet } from '../services/browse.ts'
+import { addSummaries, loadSiteLists, loadSomeLists, membershipsOf, newestIds, type SiteLists } from '../services/site-lists.ts'
 import type { Site } from '../services/site.ts'
 import { BuildManifest, type ManifestFile, type ManifestReview } from '../store/build-manifest.ts'
 import { listCommentStamps } from '../store/comments.ts'
-import { diaryStamp } from '../store/diary.ts'
-import { listSearchFields } from '../store/reviews.ts'
+import { diaryStamp, listDiaryReviewIds } from '../store/diary.ts'
+import { listPublishedStamps, listSearchFields, listSummaries, type PublishedStamp } from '../store/reviews.ts'
 import { countMatching } from '../store/browse.ts'
 import { getContentStamp, getSiteSettings } from '../store/settings.ts'
 import { factsLine } from '../views/format.ts'
 import type { CommentsTarget } from '../views/layout.tsx'
 import { basePathOf, outputFile } from './paths.ts'
-import { DIARY, FEEDS, HOME, indexGroup, reviewGroup, SITE, SitePlan, type PlannedJob } from './plan.ts'
+import { DIARY, FEEDS, HOME, indexGroup, reviewGroup, SITE, SitePlan, termGroup, termOfGroup, type PlannedJob } from './plan.ts'
 import { OutputDir } from './output.ts'
 import { PageRenderer, type RenderOptions } from './render.ts'
 import { RenderPool, type JobResult, type JobTask } from './workers.ts'
@@ -110,11 +111,77 @@ function listFiles(dir: string, prefix = ''): string[] {
   )
 }
 
+/** What changed since the last build, and so which groups of pages to look at. */
+type Scope = {
+  lists: SiteLists
+  groups: Set<string>
+  /** Published reviews to record in the manifest (all of them after a full build, else the changed ones). */
+  recorded: number[]
+  /** Reviews the manifest had that are no longer published. */
+  gone: number[]
+  /** What the manifest had of the changed and gone reviews (nothing after a full build). */
+  before: Map<number, ManifestReview>
+  /** The facet value groups of each recorded review as it now is. */
+  termGroups: Map<number, string[]>
+}
+
+/** The groups of facet values each review has, from the lists' members. */
+function termGroupsOfLists(lists: SiteLists): Map<number, string[]> {
+  const out = new Map<number, string[]>()
+  for (const facet of FACETS) {
+    for (const m of lists.terms[facet]) {
+      for (const id of m.orders.newest) {
+        const list = out.get(id)
+        if (list) list.push(termGroup(facet, m.term.key))
+        else out.set(id, [termGroup(facet, m.term.key)])
+      }
+    }
+  }
+  return out
+}
+
+/**
+ * The groups a change can reach, from what the manifest remembers of the changed reviews and what
+ * they are now: their own pages, the lists and indexes of the values they had or have, the home
+ * pages, the site's feeds and files, and the diary when it links one of them or changed itself.
+ */
+async function changedScope(site: Site, manifest: BuildManifest, published: PublishedStamp[], fingerprints: Map<number, string>, diary: { stamp: string; linked: number[] }): Promise<Scope> {
+  const known = manifest.fingerprints()
+  const changed = published.filter((p) => known.get(p.id) !== fingerprints.get(p.id)).map((p) => p.id)
+  const gone = [...known.keys()].filter((id) => !fingerprints.has(id))
+  const touched = [...changed, ...gone]
+  const before = manifest.reviews(touched)
+  const now = await membershipsOf(site, published, changed)
+  const termGroups = new Map<number, string[]>()
+  for (const facet of FACETS) for (const [key, ids] of now[facet]) for (const id of ids) termGroups.set(id, [...(termGroups.get(id) ?? []), termGroup(facet, key)])
+
+  const groups = new Set<string>()
+  if (touched.length) for (const g of [HOME, FEEDS, SITE]) groups.add(g)
+  if (manifest.meta('diary') !== diary.stamp || touched.some((id) => diary.linked.includes(id))) groups.add(DIARY)
+  const indexes = new Set<Facet>()
+  for (const id of touched) {
+    groups.add(reviewGroup(id))
+    const was = before.get(id)?.groups ?? []
+    const is = termGroups.get(id) ?? []
+    for (const g of [...was, ...is]) groups.add(g)
+    // An index page changes when a value gains or loses a review; platform names come from the
+    // reviews' own spelling, so any change to a review on a platform may rename it.
+    for (const facet of FACETS) {
+      const inFacet = (list: string[]) => list.filter((g) => termOfGroup(g)?.facet === facet).sort().join(' ')
+      if (inFacet(was) !== inFacet(is) || (facet === 'platform' && inFacet(is) !== '')) indexes.add(facet)
+    }
+  }
+  for (const f of indexes) groups.add(indexGroup(f))
+  const terms = [...groups].flatMap((g) => termOfGroup(g) ?? [])
+  const lists = await loadSomeLists(site, published, { terms, indexes: [...indexes] })
+  return { lists, groups, recorded: changed, gone, before, termGroups }
+}
+
 /**
  * Writes the public site as static files: every page the server answers (same HTML, from the same
  * page functions), feeds, sitemap, media and an in-browser search. A manifest of input and content
- * hashes lets the next build render only the pages whose data changed and write only files whose
- * content did, and remove the files of pages that no longer exist.
+ * hashes lets the next build read and render only what the changes since the last one can reach,
+ * write only files whose content changed, and remove the files of pages that no longer exist.
  */
 export async function buildSite(site: Site, options: BuildOptions): Promise<BuildReport> {
   const started = performance.now()
@@ -133,42 +200,33 @@ export async function buildSite(site: Site, options: BuildOptions): Promise<Buil
   const globalKey = hash(BUILD_FORMAT, programFingerprint(), chrome, basePath, feedBaseUrl)
 
   const workers = Math.min(options.workers ?? availableParallelism(), 64)
+  const asked = options.workers !== undefined
   const startPool = () => new RenderPool(workers, { dataDir: site.dataDir, databaseUrl: null, baseUrl: site.baseUrl })
   const manifest = BuildManifest.open(manifestFile(site.dataDir, outDir))
   let pool: RenderPool | null = null
   try {
     const full = Boolean(options.clean) || manifest.meta('global') !== globalKey || manifest.meta('state') !== 'complete' || !existsSync(join(outDir, 'index.html'))
     // A full build of a big site will need the workers: they start now, while the site is read.
-    const asked = options.workers !== undefined
     if (full && workers > 0 && (asked || (await countMatching(site.db, {})) * PAGES_PER_REVIEW >= POOL_THRESHOLD)) pool = startPool()
     // A build that is stopped half-way leaves this mark, and the next one checks every page.
     manifest.setMeta({ state: 'building' })
 
-    const [lists, commentStamps, diaryFirst, diary] = await Promise.all([
-      loadSiteLists(site),
+    const [published, commentStamps, diaryFirst, diary, linked] = await Promise.all([
+      listPublishedStamps(site.db),
       listCommentStamps(site.db),
       loadDiaryPage(site, 1),
       diaryStamp(site.db),
+      listDiaryReviewIds(site.db),
     ])
-    const fingerprints = new Map([...lists.reviews].map(([id, r]) => [id, fingerprintOf(r, commentStamps.get(id))]))
-    const plan = new SitePlan(lists, fingerprints, { first: diaryFirst, stamp: diary })
-
-    // The groups of pages whose data may have changed since the last build.
-    const known = full ? new Map<number, ManifestReview>() : manifest.allReviews()
-    const groups = new Set<string>()
-    if (full) for (const g of plan.allGroups()) groups.add(g)
-    else {
-      const changed = [...fingerprints].filter(([id, fp]) => known.get(id)?.fingerprint !== fp).map(([id]) => id)
-      const gone = [...known.keys()].filter((id) => !fingerprints.has(id))
-      for (const id of [...changed, ...gone]) {
-        for (const g of [reviewGroup(id), HOME, FEEDS, DIARY, SITE, ...(known.get(id)?.groups ?? []), ...(plan.termGroupsOf.get(id) ?? [])]) groups.add(g)
-      }
-      for (const g of [...groups]) {
-        const facet = g.slice(0, g.indexOf(':'))
-        if (['country', 'platform', 'year', 'meter', 'tag', 'people'].includes(facet)) groups.add(indexGroup(facet as never))
-      }
-      if (manifest.meta('diary') !== diary) for (const g of [DIARY, SITE]) groups.add(g)
-    }
+    const fingerprints = new Map(published.map((p) => [p.id, fingerprintOf(p, commentStamps.get(p.id))]))
+    let scope: Scope
+    if (full) {
+      const lists = await loadSiteLists(site, published)
+      const plan = new SitePlan(lists, fingerprints, { first: diaryFirst, stamp: diary, linked })
+      scope = { lists, groups: new Set(plan.allGroups()), recorded: published.map((p) => p.id), gone: [], before: new Map(), termGroups: termGroupsOfLists(lists) }
+    } else scope = await changedScope(site, manifest, published, fingerprints, { stamp: diary, linked })
+    const { lists, groups } = scope
+    const plan = new SitePlan(lists, fingerprints, { first: diaryFirst, stamp: diary, linked })
 
     const previous = full ? manifest.allFiles() : manifest.filesOf([...groups, 'assets', 'search', 'media'])
     const out = new OutputDir(outDir)
@@ -182,12 +240,19 @@ export async function buildSite(site: Site, options: BuildOptions): Promise<Buil
       if (!full && before?.input === j.input && existsSync(join(outDir, file))) files.push(before)
       else toRender.push(j)
     }
+    // The cards of the lists to render (a full build has every card already).
+    await addSummaries(site, lists, toRender.flatMap((j) => j.shows ?? []))
 
     const written: string[] = []
+    // Entries to store: files rendered or copied this time (the others are in the manifest as they are).
+    const fresh: ManifestFile[] = []
     const record = (path: string, group: string, input: string, result: { hash: string; written: boolean }) => {
-      files.push({ path, group, input, hash: result.hash })
+      const entry = { path, group, input, hash: result.hash }
+      files.push(entry)
+      fresh.push(entry)
       if (result.written) written.push(path)
     }
+
     let done = 0
     const progress = () => options.onProgress?.(done, toRender.length)
     progress()
@@ -201,17 +266,17 @@ export async function buildSite(site: Site, options: BuildOptions): Promise<Buil
       return batches
     }
     const batches = [...tasks(toRender.filter((j) => j.job.kind === 'review'), BATCH.review), ...tasks(toRender.filter((j) => j.job.kind !== 'review'), BATCH.other)]
-    const groupOf = new Map(toRender.map((j) => [outputFile(j.job.path), j]))
+    const planned = new Map(toRender.map((j) => [outputFile(j.job.path), j]))
     const onDone = (batch: JobTask[], results: JobResult[]) => {
       batch.forEach((t, i) => {
-        const j = groupOf.get(t.file)!
+        const j = planned.get(t.file)!
         record(t.file, j.group, j.input, results[i]!)
       })
       done += batch.length
       progress()
     }
 
-    if (!pool && workers > 0 && (asked || toRender.length >= POOL_THRESHOLD)) pool = startPool()
+    if (!pool && workers > 0 && toRender.length > 0 && (asked || toRender.length >= POOL_THRESHOLD)) pool = startPool()
     const rendering = (async () => {
       if (pool && toRender.length > 0) {
         await pool.init(lists, renderOptions, outDir)
@@ -226,44 +291,41 @@ export async function buildSite(site: Site, options: BuildOptions): Promise<Buil
     })()
 
     // Meanwhile, on this thread: assets, the search index and the media.
-    const staticFiles: { path: string; group: string; input: string; body: () => string | Uint8Array }[] = [
-      { path: 'assets/site.css', group: 'assets', input: hash(CSS), body: () => CSS },
-      { path: 'assets/search.js', group: 'assets', input: hash(SEARCH_JS), body: () => SEARCH_JS },
-      { path: 'assets/search-terms.js', group: 'assets', input: hash(SEARCH_TERMS_JS), body: () => SEARCH_TERMS_JS },
-    ]
-    if (groups.has(SITE)) {
-      const fields = await listSearchFields(site.db)
-      const sources: SearchSource[] = lists.order.newest.flatMap((id) => {
-        const f = fields.get(id)
-        const s = lists.reviews.get(id)!.summary
-        return f ? [{ ...f, slug: s.slug, origin: s.origin, platform: s.platform, year: s.year, facts: factsLine(s) }] : []
-      })
-      for (const [name, text] of buildStaticSearch(sources)) staticFiles.push({ path: `search/${name}`, group: 'search', input: hash(text), body: () => text })
-    } else {
-      for (const f of previous.values()) if (f.group === 'search') files.push(f)
+    const write = (path: string, group: string, input: string, body: () => string | Uint8Array) => {
+      const before = previous.get(path)
+      if (before && before.input === input && existsSync(join(outDir, path))) files.push(before)
+      else record(path, group, input, out.write(path, body(), before?.hash))
     }
-    for (const rel of listFiles(site.mediaDir)) {
-      const st = statSync(join(site.mediaDir, rel))
-      staticFiles.push({ path: `media/${rel}`, group: 'media', input: `${st.size}:${st.mtimeMs}`, body: () => readFileSync(join(site.mediaDir, rel)) })
-    }
-    for (const f of staticFiles) {
-      const before = previous.get(f.path)
-      if (before && before.input === f.input && existsSync(join(outDir, f.path))) files.push(before)
-      else record(f.path, f.group, f.input, out.write(f.path, f.body(), before?.hash))
-    }
+    write('assets/site.css', 'assets', hash(CSS), () => CSS)
+    write('assets/search.js', 'assets', hash(SEARCH_JS), () => SEARCH_JS)
+    write('assets/search-terms.js', 'assets', hash(SEARCH_TERMS_JS), () => SEARCH_TERMS_JS)
+
+    const shardsOf = await writeSearchIndex(
+      site, lists, scope, full, { dir: outDir, previous },
+      (path, text) => write(path, 'search', hash(text), () => text),
+      (f) => files.push(f),
+    )
+    if (full || scope.recorded.length + scope.gone.length > 0) {
+      for (const rel of listFiles(site.mediaDir)) {
+        const st = statSync(join(site.mediaDir, rel))
+        write(`media/${rel}`, 'media', `${st.size}:${st.mtimeMs}`, () => readFileSync(join(site.mediaDir, rel)))
+      }
+    } else for (const f of previous.values()) if (f.group === 'media') files.push(f)
+
     await rendering
 
-    // Files of the last build that this one did not produce belong to pages that are gone.
+    // Files of the groups looked at that this build did not produce belong to pages that are gone.
     const produced = new Set(files.map((f) => f.path))
     const removed = [...previous.keys()].filter((p) => !produced.has(p)).sort()
     for (const p of removed) out.remove(p)
 
-    const reviews: ManifestReview[] = [...fingerprints].map(([id, fingerprint]) => ({ id, fingerprint, groups: plan.termGroupsOf.get(id) ?? [] }))
     manifest.commit({
-      files,
+      files: full ? files : fresh,
       removedFiles: removed,
-      reviews: full ? reviews : reviews.filter((r) => known.get(r.id)?.fingerprint !== r.fingerprint),
-      removedReviews: [...known.keys()].filter((id) => !fingerprints.has(id)),
+      reviews: scope.recorded.map((id) => ({
+        id, fingerprint: fingerprints.get(id)!, groups: scope.termGroups.get(id) ?? [], shards: shardsOf.get(id) ?? scope.before.get(id)?.shards ?? [],
+      })),
+      removedReviews: scope.gone,
       replaceAll: full,
     })
     manifest.setMeta({ state: 'complete', global: globalKey, diary })
@@ -280,4 +342,54 @@ export async function buildSite(site: Site, options: BuildOptions): Promise<Buil
     await pool?.close()
     manifest.close()
   }
+}
+
+/**
+ * Writes the static search index: whole after a full build, else only the shards of the words the
+ * changed reviews had or have, and the list of documents; the other files of the index stay as they
+ * are (`keep`). Returns the shards of each review indexed.
+ */
+async function writeSearchIndex(
+  site: Site,
+  lists: SiteLists,
+  scope: Scope,
+  full: boolean,
+  out: { dir: string; previous: Map<string, ManifestFile> },
+  write: (path: string, text: string) => void,
+  keep: (file: ManifestFile) => void,
+): Promise<Map<number, string[]>> {
+  const sortDates = new Map(lists.published.map((p) => [p.id, p.sortDate]))
+  const sourcesOf = async (ids: number[]): Promise<SearchSource[]> => {
+    const [fields, summaries] = await Promise.all([listSearchFields(site.db, full ? undefined : ids), full ? lists.reviews : listSummaries(site.db, ids)])
+    return ids.flatMap((id) => {
+      const f = fields.get(id)
+      const s = summaries.get(id)
+      const sortDate = sortDates.get(id)
+      return f && s && sortDate ? [{ ...f, slug: s.slug, origin: s.origin, platform: s.platform, year: s.year, facts: factsLine(s), sortDate }] : []
+    })
+  }
+  if (full) {
+    const index = buildStaticSearch(await sourcesOf(newestIds(lists)))
+    for (const [name, text] of index.files) write(`search/${name}`, text)
+    return index.shardsOf
+  }
+  const touched = [...scope.recorded, ...scope.gone]
+  const searchFiles = [...out.previous.values()].filter((f) => f.group === 'search')
+  if (touched.length === 0) {
+    for (const f of searchFiles) keep(f)
+    return new Map()
+  }
+  const update = updateStaticSearch(
+    (name) => {
+      const path = `search/${name}`
+      return out.previous.has(path) && existsSync(join(out.dir, path)) ? readFileSync(join(out.dir, path), 'utf8') : null
+    },
+    await sourcesOf(scope.recorded),
+    new Set(touched),
+    [...scope.before.values()].flatMap((r) => r.shards),
+  )
+  for (const [name, text] of update.files) if (text !== null) write(`search/${name}`, text)
+  // Shards mapped to null are left out, and so removed with the files of pages that are gone.
+  for (const f of searchFiles) if (!update.files.has(f.path.slice('search/'.length))) keep(f)
+  return update.shardsOf
 }

@@ -2,17 +2,18 @@ import { createHash } from 'node:crypto'
 import { FACETS, type Facet } from '../services/browse.ts'
 import type { DiaryPageData } from '../services/diary.ts'
 import { FEED_SIZE } from '../services/feeds.ts'
-import { homePageCount, orderedMembers, sortRanks, sortsOf, type SiteLists, type TermMembers } from '../services/site-lists.ts'
+import { newestIds, sortsOf, type SiteLists, type TermMembers } from '../services/site-lists.ts'
 import { browseJob, diaryJob, feedJobs, homeJob, indexJob, reviewJob, yearJob, type PageJob } from './jobs.ts'
 
-/** A job with the group of pages it belongs to and a hash of everything its file is made from. */
-export type PlannedJob = { job: PageJob; group: string; input: string }
+/** A job with the group of pages it belongs to, a hash of everything its file is made from, and the reviews it lists. */
+export type PlannedJob = { job: PageJob; group: string; input: string; shows?: number[] }
 
 const hash = (...parts: unknown[]) => createHash('sha1').update(JSON.stringify(parts)).digest('base64url')
 
-// Groups of pages: a review's page; the home pages; every page of one facet value; a facet's
-// index; the feeds; the diary; the one-off files. An edit to a review can only change its own
-// group, the home pages, the feeds, the site files and the groups of the values it has (or had).
+// Groups of pages: a review's page; the home pages; every page and the feed of one facet value; a
+// facet's index; the site's feeds; the diary; the one-off files. A change to a review can only
+// change its own group, the home pages, the site's feeds, the site files, the diary (when an entry
+// links it), the indexes, and the groups of the values it has or had.
 export const reviewGroup = (id: number) => `review:${id}`
 export const termGroup = (facet: Facet, key: string) => `${facet}:${key}`
 export const indexGroup = (facet: Facet) => `index:${facet}`
@@ -21,59 +22,56 @@ export const FEEDS = 'feeds'
 export const DIARY = 'diary'
 export const SITE = 'site'
 
+/** The facet and key of a term group, or null for any other group. */
+export function termOfGroup(group: string): { facet: Facet; key: string } | null {
+  const at = group.indexOf(':')
+  const facet = group.slice(0, at) as Facet
+  return at > 0 && FACETS.includes(facet) ? { facet, key: group.slice(at + 1) } : null
+}
+
+/** What the diary's pages are made from: its first page (page count, years), a stamp of its entries, the reviews they link. */
+export type DiaryState = { first: DiaryPageData; stamp: string; linked: number[] }
+
 /**
- * Every page of the static site by group, each with the data it is made from boiled down to an
+ * The pages of the static site by group, each with the data it is made from boiled down to an
  * input hash. `fingerprints` says how each published review looks; a list page's input holds the
  * fingerprints of the reviews it shows, so an edit changes the input of exactly the pages that
- * show the review.
+ * show the review. It plans from whatever `lists` holds: everything for a full build, the values
+ * an edit touches for the next one.
  */
 export class SitePlan {
-  private readonly ranks: ReturnType<typeof sortRanks>
   private readonly terms = new Map<string, TermMembers>()
-  /** The facet value groups of each review (`tag:thriller`, `country:kr`…). */
-  readonly termGroupsOf = new Map<number, string[]>()
+  private readonly newest: number[]
+  private readonly slugs: Map<number, string>
 
   constructor(
     readonly lists: SiteLists,
     private readonly fingerprints: Map<number, string>,
-    private readonly diary: { first: DiaryPageData; stamp: string },
+    private readonly diary: DiaryState,
   ) {
-    this.ranks = sortRanks(lists)
-    for (const facet of FACETS) {
-      for (const m of lists.terms[facet]) {
-        const group = termGroup(facet, m.term.key)
-        this.terms.set(group, m)
-        for (const id of m.ids) {
-          const list = this.termGroupsOf.get(id)
-          if (list) list.push(group)
-          else this.termGroupsOf.set(id, [group])
-        }
-      }
-    }
+    this.newest = newestIds(lists)
+    this.slugs = new Map(lists.published.map((p) => [p.id, p.slug]))
+    for (const facet of FACETS) for (const m of lists.terms[facet]) this.terms.set(termGroup(facet, m.term.key), m)
   }
 
-  /** Every group of the site, in the order they are rendered. */
+  /** Every group the lists hold, in the order they are rendered. */
   allGroups(): string[] {
-    return [
-      ...this.lists.order.newest.map(reviewGroup),
-      HOME,
-      ...this.terms.keys(),
-      ...FACETS.map(indexGroup),
-      FEEDS,
-      DIARY,
-      SITE,
-    ]
+    const indexes = FACETS.filter((f) => this.lists.indexes[f]).map(indexGroup)
+    return [...this.newest.map(reviewGroup), HOME, ...this.terms.keys(), ...indexes, FEEDS, DIARY, SITE]
   }
 
   /** The pages of a group as the site stands; none for a group that no longer exists. */
   jobsOf(group: string): PlannedJob[] {
-    const [kind, rest] = [group.slice(0, group.indexOf(':')), group.slice(group.indexOf(':') + 1)]
     if (group === HOME) return this.homeJobs()
-    if (group === FEEDS) return this.feedJobs()
+    if (group === FEEDS) return this.siteFeedJobs()
     if (group === DIARY) return this.diaryJobs()
     if (group === SITE) return this.siteJobs()
-    if (kind === 'review') return this.reviewJobs(Number(rest))
-    if (kind === 'index') return [{ job: indexJob(rest as Facet), group, input: hash('index', this.lists.indexes[rest as Facet].items) }]
+    if (group.startsWith('review:')) return this.reviewJobs(Number(group.slice('review:'.length)))
+    if (group.startsWith('index:')) {
+      const facet = group.slice('index:'.length) as Facet
+      const index = this.lists.indexes[facet]
+      return index ? [{ job: indexJob(facet), group, input: hash('index', index.items) }] : []
+    }
     const members = this.terms.get(group)
     return members ? this.termJobs(members) : []
   }
@@ -83,72 +81,63 @@ export class SitePlan {
   }
 
   private reviewJobs(id: number): PlannedJob[] {
-    const r = this.lists.reviews.get(id)
-    return r ? [{ job: reviewJob(id, r.summary.slug), group: reviewGroup(id), input: hash('review', this.fingerprints.get(id)) }] : []
+    const fingerprint = this.fingerprints.get(id)
+    const slug = this.slugs.get(id)
+    return fingerprint && slug ? [{ job: reviewJob(id, slug), group: reviewGroup(id), input: hash('review', fingerprint) }] : []
   }
 
   private homeJobs(): PlannedJob[] {
     const perPage = this.lists.settings.perPage
-    const ids = this.lists.order.newest
-    return Array.from({ length: homePageCount(this.lists) }, (_, i) => ({
-      job: homeJob(i + 1),
-      group: HOME,
-      input: hash('home', i + 1, ids.length, this.cards(ids.slice(i * perPage, (i + 1) * perPage))),
-    }))
+    const ids = this.newest
+    return Array.from({ length: Math.max(1, Math.ceil(ids.length / perPage)) }, (_, i) => {
+      const shows = ids.slice(i * perPage, (i + 1) * perPage)
+      return { job: homeJob(i + 1), group: HOME, input: hash('home', i + 1, ids.length, this.cards(shows)), shows }
+    })
   }
 
-  /** Every sort and page of one facet value. */
+  /** Every sort and page of one facet value, and a tag's or country's feed. */
   private termJobs(m: TermMembers): PlannedJob[] {
     const perPage = this.lists.settings.perPage
     const { facet, key, name } = m.term
+    const group = termGroup(facet, key)
     const roles = facet === 'people' ? (this.lists.roles.get(key) ?? {}) : null
     const out: PlannedJob[] = []
-    for (const sort of sortsOf(m)) {
-      const ordered = orderedMembers(m, sort, this.ranks)
+    for (const sort of sortsOf(m.orders.newest.length)) {
+      const ordered = m.orders[sort] ?? []
       const pages = Math.max(1, Math.ceil(ordered.length / perPage))
       for (let n = 1; n <= pages; n++) {
-        const shown = ordered.slice((n - 1) * perPage, n * perPage)
-        out.push({
-          job: browseJob(facet, key, sort, n),
-          group: termGroup(facet, key),
-          input: hash('browse', name, sort, n, ordered.length, roles, this.cards(shown)),
-        })
+        const shows = ordered.slice((n - 1) * perPage, n * perPage)
+        out.push({ job: browseJob(facet, key, sort, n), group, input: hash('browse', name, sort, n, ordered.length, roles, this.cards(shows)), shows })
       }
+    }
+    if (facet === 'tag' || facet === 'country') {
+      const scope = facet === 'tag' ? { kind: 'tag' as const, slug: key } : { kind: 'country' as const, code: key }
+      const newest = this.cards(m.orders.newest.slice(0, FEED_SIZE))
+      for (const job of feedJobs(scope)) out.push({ job, group, input: hash('feed', job.path, name, newest) })
     }
     return out
   }
 
-  /** Feeds: the site's three, then an Atom feed per tag and per country, each made from its newest reviews. */
-  private feedJobs(): PlannedJob[] {
-    const newest = (ids: readonly number[]) => this.cards(ids.slice(0, FEED_SIZE))
-    const out: PlannedJob[] = feedJobs({ kind: 'site' }).map((job) => ({ job, group: FEEDS, input: hash('feed', job.path, newest(this.lists.order.newest)) }))
-    for (const facet of ['tag', 'country'] as const) {
-      for (const m of this.lists.terms[facet]) {
-        const ids = orderedMembers(m, 'newest', this.ranks)
-        const scope = facet === 'tag' ? { kind: 'tag' as const, slug: m.term.key } : { kind: 'country' as const, code: m.term.key }
-        for (const job of feedJobs(scope)) out.push({ job, group: FEEDS, input: hash('feed', job.path, m.term.name, newest(ids)) })
-      }
-    }
-    return out
+  /** The site's feeds in each format, made from its newest reviews. */
+  private siteFeedJobs(): PlannedJob[] {
+    const newest = this.cards(this.newest.slice(0, FEED_SIZE))
+    return feedJobs({ kind: 'site' }).map((job) => ({ job, group: FEEDS, input: hash('feed', job.path, newest) }))
   }
 
-  /**
-   * The diary's pages and years. Their input is the diary's own stamp and every review's
-   * fingerprint (entries link their reviews), so they are rendered again when either changes.
-   */
+  /** The diary's pages and years, made from its entries and the reviews they link. */
   private diaryJobs(): PlannedJob[] {
-    const { first, stamp } = this.diary
-    const input = hash('diary', stamp, [...this.fingerprints])
+    const { first, stamp, linked } = this.diary
+    const input = hash('diary', stamp, this.cards(linked))
     return [
       ...Array.from({ length: first.list.pageCount }, (_, i) => ({ job: diaryJob(i + 1), group: DIARY, input })),
       ...first.years.map((y) => ({ job: yearJob(y), group: DIARY, input })),
     ]
   }
 
-  /** One-off files: the sitemap (every review's last change), robots.txt, the not-found page, search. */
+  /** One-off files: the sitemap (every review's last change, the diary's), robots.txt, the not-found page, search. */
   private siteJobs(): PlannedJob[] {
     return [
-      { job: { kind: 'sitemap', path: '/sitemap.xml' }, group: SITE, input: hash('sitemap', this.diary.stamp, this.cards(this.lists.order.newest)) },
+      { job: { kind: 'sitemap', path: '/sitemap.xml' }, group: SITE, input: hash('sitemap', this.diary.stamp, this.cards(this.newest)) },
       { job: { kind: 'robots', path: '/robots.txt' }, group: SITE, input: hash('robots') },
       { job: { kind: 'not-found', path: '/404.html' }, group: SITE, input: hash('404') },
       { job: { kind: 'search', path: '/search' }, group: SITE, input: hash('search') },

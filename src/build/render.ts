@@ -4,11 +4,10 @@ import {
   renderBrowsePage, renderDiaryPage, renderFacetIndexPage, renderHomePage, renderNotFoundPage, renderReviewPage, renderStaticSearchPage,
   renderYearInReviewPage,
 } from '../pages/public-pages.tsx'
-import type { BrowseSort } from '../services/browse.ts'
 import { loadDiaryPage, loadYearInReview } from '../services/diary.ts'
 import { loadFeed, loadSitemap } from '../services/feeds.ts'
 import { loadReviewPages, type ReviewPageData } from '../services/pages.ts'
-import { browseList, homeList, orderedMembers, sortRanks, type SiteLists, type TermMembers } from '../services/site-lists.ts'
+import { browseList, homeList, newestIds, type SiteLists, type TermMembers } from '../services/site-lists.ts'
 import type { Site } from '../services/site.ts'
 import type { Chrome } from '../views/layout.tsx'
 import type { PageJob } from './jobs.ts'
@@ -34,8 +33,7 @@ export type RenderedPage = { job: PageJob; body: string }
  */
 export class PageRenderer {
   private readonly terms = new Map<string, TermMembers>()
-  private readonly orders = new Map<string, number[]>()
-  private ranks: ReturnType<typeof sortRanks> | null = null
+  private readonly newest: number[]
 
   constructor(
     private readonly site: Site,
@@ -43,6 +41,7 @@ export class PageRenderer {
     private readonly options: RenderOptions,
   ) {
     for (const list of Object.values(lists.terms)) for (const m of list) this.terms.set(`${m.term.facet}/${m.term.key}`, m)
+    this.newest = newestIds(lists)
   }
 
   async render(jobs: readonly PageJob[]): Promise<RenderedPage[]> {
@@ -62,29 +61,21 @@ export class PageRenderer {
     return renderReviewPage(this.options.chrome, data.record, data.comments)
   }
 
-  private ordered(members: TermMembers, sort: BrowseSort): number[] {
-    const key = `${members.term.facet}/${members.term.key}/${sort}`
-    let ids = this.orders.get(key)
-    if (!ids) {
-      this.ranks ??= sortRanks(this.lists)
-      ids = orderedMembers(members, sort, this.ranks)
-      this.orders.set(key, ids)
-    }
-    return ids
-  }
-
   private async renderOne(job: Exclude<PageJob, { kind: 'review' }>): Promise<string> {
     const { chrome, feedBaseUrl } = this.options
     switch (job.kind) {
       case 'home':
-        return renderHomePage(chrome, homeList(this.lists, job.page))
+        return renderHomePage(chrome, homeList(this.lists, this.newest, job.page))
       case 'browse': {
         const members = this.terms.get(`${job.facet}/${job.key}`)
         if (!members) throw new Error(`no browse page ${job.path}`)
-        return renderBrowsePage(chrome, browseList(this.lists, members, job.sort, this.ordered(members, job.sort), job.page))
+        return renderBrowsePage(chrome, browseList(this.lists, members, job.sort, job.page))
       }
-      case 'index':
-        return renderFacetIndexPage(chrome, this.lists.indexes[job.facet])
+      case 'index': {
+        const index = this.lists.indexes[job.facet]
+        if (!index) throw new Error(`no index page ${job.path}`)
+        return renderFacetIndexPage(chrome, index)
+      }
       case 'diary':
         return renderDiaryPage(chrome, await loadDiaryPage(this.site, job.page))
       case 'year':
@@ -94,7 +85,7 @@ export class PageRenderer {
         return buildFeed({ ...data, baseUrl: feedBaseUrl, emptyUpdated: new Date(this.options.emptyFeedUpdated) }, job.format)
       }
       case 'sitemap':
-        return buildSitemap(feedBaseUrl, (await loadSitemap(this.site)).pages)
+        return buildSitemap(feedBaseUrl, (await loadSitemap(this.site, this.lists.published)).pages)
       case 'robots':
         return buildRobotsTxt(feedBaseUrl)
       case 'not-found':

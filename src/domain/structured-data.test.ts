@@ -161,4 +161,15 @@ describe('absoluteUrl', () => {
     expect(absoluteUrl('https://example.org', '/')).toBe('https://example.org/')
     expect(absoluteUrl('https://example.org', 'https://cdn.example/p.jpg')).toBe('https://cdn.example/p.jpg')
   })
+
+  it('resolves any path as the URL parser does', () => {
+    const base = fc.constantFrom('https://example.org', 'https://example.org/', 'https://me.github.io/blog', 'http://localhost:3000/x/')
+    const path = fc.array(fc.oneof(fc.stringMatching(/^[a-z0-9-_~%]{0,8}$/), fc.constantFrom('.', '..', '%E2%82%AC', 'a b', 'é', '?q=1', '#x')), { maxLength: 4 })
+    fc.assert(
+      fc.property(base, path, fc.boolean(), (b, parts, lead) => {
+        const p = (lead ? '/' : '') + parts.join('/')
+        expect(absoluteUrl(b, p)).toBe(new URL(p.replace(/^\/+/, ''), b.replace(/\/?$/, '/')).href)
+      }),
+    )
+  })
 })

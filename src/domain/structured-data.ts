@@ -11,8 +11,17 @@ export type PublicSite = Pick<SiteSettings, 'name' | 'description' | 'author' | 
  */
 export function absoluteUrl(baseUrl: string, pathOrUrl: string): string {
   if (/^[a-z][a-z\d+.-]*:/i.test(pathOrUrl)) return new URL(pathOrUrl).href
-  return new URL(pathOrUrl.replace(/^\/+/, ''), baseUrl.replace(/\/?$/, '/')).href
+  const rel = pathOrUrl.replace(/^\/+/, '')
+  // Paths of plain segments (what slugs make) resolve to the base followed by the path: skip the
+  // parser, which a sitemap of ten thousand reviews would otherwise call ten thousand times.
+  if (/^[\w\-~%/]*$/.test(rel)) {
+    let base = bases.get(baseUrl)
+    if (base === undefined) bases.set(baseUrl, (base = new URL(baseUrl.replace(/\/?$/, '/')).href))
+    return base + rel
+  }
+  return new URL(rel, baseUrl.replace(/\/?$/, '/')).href
 }
+const bases = new Map<string, string>()
 
 /** The site path of a review page. */
 export function reviewPath(slug: string): string {

@@ -85,8 +85,8 @@ export async function findCanonicalKey(site: Site, facet: Facet, raw: string): P
   }
 }
 
-/** Finds what a canonical key names; throws NotFoundError when nothing does. */
-async function findTerm(site: Site, settings: SiteSettings, facet: Facet, key: string): Promise<{ term: FacetTerm; filter: BrowseFilter }> {
+/** Finds what a canonical key names, and the filter of its reviews; throws NotFoundError when nothing does. */
+export async function findTerm(site: Site, settings: SiteSettings, facet: Facet, key: string): Promise<{ term: FacetTerm; filter: BrowseFilter }> {
   const missing = () => new NotFoundError(facet, key)
   switch (facet) {
     case 'country': {

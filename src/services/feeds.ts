@@ -61,9 +61,16 @@ export async function loadFeed(site: Site, scope: FeedScope): Promise<FeedData> 
   return { settings, label, homePath, feedPaths, records }
 }
 
-/** The pages a sitemap lists: home, every published review, the diary. */
-export async function loadSitemap(site: Site): Promise<{ settings: SiteSettings; pages: SitemapPage[] }> {
-  const [settings, reviews, diary] = await Promise.all([getSiteSettings(site.db), listPublishedForSitemap(site.db), latestDiaryChange(site.db)])
+/**
+ * The pages a sitemap lists: home, every published review, the diary. `published` (newest first)
+ * saves the query when the caller has read the reviews already.
+ */
+export async function loadSitemap(site: Site, published?: readonly { slug: string; updatedAt: string }[]): Promise<{ settings: SiteSettings; pages: SitemapPage[] }> {
+  const [settings, reviews, diary]: [SiteSettings, readonly { slug: string; updatedAt: string }[], string | null] = await Promise.all([
+    getSiteSettings(site.db),
+    published ?? listPublishedForSitemap(site.db),
+    latestDiaryChange(site.db),
+  ])
   const newest = reviews.reduce<string | null>((max, r) => (max === null || r.updatedAt > max ? r.updatedAt : max), null)
   const pages: SitemapPage[] = [
     { path: '/', lastmod: newest },

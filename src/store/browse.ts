@@ -266,22 +266,36 @@ export async function findNamedByName(db: Conn, table: 'tags' | 'people', name: 
     .executeTakeFirst()
 }
 
-/** The facet columns of every published review: what its country, platform, year and meter pages are. */
-export async function listFacetColumns(db: Conn): Promise<{ id: number; originCode: string | null; platformSlug: string | null; year: number | null; meterValue: number | null }[]> {
-  return db
-    .selectFrom('reviews')
-    .select(['id', 'origin_code as originCode', 'platform_slug as platformSlug', 'year', 'meter_value as meterValue'])
-    .where('status', '=', 'published')
-    .execute()
+/** Runs a query for ids a batch at a time (databases limit a statement's parameters) and joins the rows. */
+async function inBatches<T>(ids: number[], query: (batch: number[]) => Promise<T[]>): Promise<T[]> {
+  const out: T[] = []
+  for (let i = 0; i < ids.length; i += 500) out.push(...(await query(ids.slice(i, i + 500))))
+  return out
 }
 
-/** Every tag of every published review, by tag slug. */
-export async function listTaggings(db: Conn): Promise<{ reviewId: number; tagSlug: string }[]> {
-  return db
-    .selectFrom('review_tags')
-    .innerJoin('tags', 'tags.id', 'review_tags.tag_id')
-    .innerJoin('reviews', 'reviews.id', 'review_tags.review_id')
-    .select(['review_tags.review_id as reviewId', 'tags.slug as tagSlug'])
-    .where('reviews.status', '=', 'published')
-    .execute()
+/** Which rows of a join table to read: all, those of some names (tag or person slugs), or those of some reviews. */
+export type RowsOf = { slugs?: string[]; reviewIds?: number[] }
+
+/** Taggings by tag slug, whatever the review's status (callers keep the published ones). */
+export async function listTaggingRows(db: Conn, of: RowsOf = {}): Promise<{ reviewId: number; tagSlug: string }[]> {
+  const q = db.selectFrom('review_tags').innerJoin('tags', 'tags.id', 'review_tags.tag_id').select(['review_tags.review_id as reviewId', 'tags.slug as tagSlug'])
+  if (of.slugs) return of.slugs.length ? q.where('tags.slug', 'in', of.slugs).execute() : []
+  if (of.reviewIds) return inBatches(of.reviewIds, (ids) => q.where('review_tags.review_id', 'in', ids).execute())
+  return q.execute()
+}
+
+/**
+ * Credits by person slug, whatever the review's status (callers keep the published ones), in
+ * credit order like `listCredits`: all, or those of some people.
+ */
+export async function listCreditRows(db: Conn, of: RowsOf = {}): Promise<{ personSlug: string; reviewId: number; role: string | null }[]> {
+  const q = db
+    .selectFrom('review_people')
+    .innerJoin('people', 'people.id', 'review_people.person_id')
+    .select(['people.slug as personSlug', 'review_people.review_id as reviewId', 'review_people.role'])
+    .orderBy('review_people.position')
+    .orderBy('review_people.review_id')
+  if (of.slugs) return of.slugs.length ? q.where('people.slug', 'in', of.slugs).execute() : []
+  if (of.reviewIds) return inBatches(of.reviewIds, (ids) => q.where('review_people.review_id', 'in', ids).execute())
+  return q.execute()
 }

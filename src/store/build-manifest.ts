@@ -2,6 +2,8 @@ import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 
+const MANIFEST_VERSION = 3
+
 /** What the manifest knows of one file the build wrote. */
 export type ManifestFile = {
   /** Path below the output folder (`reviews/paper-lanterns/index.html`). */
@@ -14,8 +16,8 @@ export type ManifestFile = {
   hash: string
 }
 
-/** What the manifest knows of one published review: how it looked, and the groups it appeared in. */
-export type ManifestReview = { id: number; fingerprint: string; groups: string[] }
+/** What the manifest knows of one published review: how it looked, the groups it appeared in, the search shards its words are in. */
+export type ManifestReview = { id: number; fingerprint: string; groups: string[]; shards: string[] }
 
 /**
  * The static build's manifest: every file it wrote with the hash of its inputs and content, and
@@ -29,12 +31,19 @@ export class BuildManifest {
   static open(file: string): BuildManifest {
     mkdirSync(dirname(file), { recursive: true })
     const db = new Database(file)
+    // The manifest is a cache of the output folder: one of an older shape is started afresh.
+    if ((db.pragma('user_version', { simple: true }) as number) !== MANIFEST_VERSION) {
+      db.exec('DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS reviews;')
+      db.pragma(`user_version = ${MANIFEST_VERSION}`)
+    }
     db.pragma('journal_mode = WAL')
     db.exec(`
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, grp TEXT NOT NULL, input TEXT NOT NULL, hash TEXT NOT NULL);
       CREATE INDEX IF NOT EXISTS files_grp ON files (grp);
-      CREATE TABLE IF NOT EXISTS reviews (id INTEGER PRIMARY KEY, fingerprint TEXT NOT NULL, groups TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS reviews (id INTEGER PRIMARY KEY, fingerprint TEXT NOT NULL, groups TEXT NOT NULL, shards TEXT NOT NULL);
+      -- Every build reads all fingerprints: from this index, without the wide rows.
+      CREATE INDEX IF NOT EXISTS reviews_fingerprint ON reviews (id, fingerprint);
     `)
     return new BuildManifest(db)
   }
@@ -68,9 +77,21 @@ export class BuildManifest {
     return (this.db.prepare('SELECT count(*) AS n FROM files').get() as { n: number }).n
   }
 
-  allReviews(): Map<number, ManifestReview> {
-    const rows = this.db.prepare('SELECT id, fingerprint, groups FROM reviews').all() as { id: number; fingerprint: string; groups: string }[]
-    return new Map(rows.map((r) => [r.id, { id: r.id, fingerprint: r.fingerprint, groups: JSON.parse(r.groups) as string[] }]))
+  /** Every review's fingerprint, by id: enough to tell which changed. */
+  fingerprints(): Map<number, string> {
+    const rows = this.db.prepare('SELECT id, fingerprint FROM reviews').raw().all() as [number, string][]
+    return new Map(rows)
+  }
+
+  /** What the manifest knows of some reviews. */
+  reviews(ids: Iterable<number>): Map<number, ManifestReview> {
+    const stmt = this.db.prepare('SELECT id, fingerprint, groups, shards FROM reviews WHERE id = ?')
+    const out = new Map<number, ManifestReview>()
+    for (const id of ids) {
+      const r = stmt.get(id) as { id: number; fingerprint: string; groups: string; shards: string } | undefined
+      if (r) out.set(id, { id, fingerprint: r.fingerprint, groups: JSON.parse(r.groups) as string[], shards: JSON.parse(r.shards) as string[] })
+    }
+    return out
   }
 
   /**
@@ -80,14 +101,16 @@ export class BuildManifest {
   commit(change: { files: ManifestFile[]; removedFiles: string[]; reviews: ManifestReview[]; removedReviews: number[]; replaceAll: boolean }): void {
     const putFile = this.db.prepare('INSERT INTO files (path, grp, input, hash) VALUES (?, ?, ?, ?) ON CONFLICT (path) DO UPDATE SET grp = excluded.grp, input = excluded.input, hash = excluded.hash')
     const dropFile = this.db.prepare('DELETE FROM files WHERE path = ?')
-    const putReview = this.db.prepare('INSERT INTO reviews (id, fingerprint, groups) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint, groups = excluded.groups')
+    const putReview = this.db.prepare(
+      'INSERT INTO reviews (id, fingerprint, groups, shards) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint, groups = excluded.groups, shards = excluded.shards',
+    )
     const dropReview = this.db.prepare('DELETE FROM reviews WHERE id = ?')
     this.db.transaction(() => {
       if (change.replaceAll) this.db.exec('DELETE FROM files; DELETE FROM reviews;')
       for (const p of change.removedFiles) dropFile.run(p)
       for (const f of change.files) putFile.run(f.path, f.group, f.input, f.hash)
       for (const id of change.removedReviews) dropReview.run(id)
-      for (const r of change.reviews) putReview.run(r.id, r.fingerprint, JSON.stringify(r.groups))
+      for (const r of change.reviews) putReview.run(r.id, r.fingerprint, JSON.stringify(r.groups), JSON.stringify(r.shards))
     })()
   }
 

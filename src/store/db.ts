@@ -6,6 +6,7 @@ import * as m0003 from './migrations/0003-diary.ts'
 import * as m0004 from './migrations/0004-search.ts'
 import * as m0005 from './migrations/0005-comments.ts'
 import * as m0006 from './migrations/0006-imports.ts'
+import * as m0007 from './migrations/0007-list-keys.ts'
 import type { DB } from './schema.ts'
 
 export type { DB }
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-search': m0004,
   '0005-comments': m0005,
   '0006-imports': m0006,
+  '0007-list-keys': m0007,
 }
 
 /**

@@ -167,3 +167,9 @@ export async function diaryStamp(db: Conn): Promise<string> {
     .executeTakeFirstOrThrow()
   return `${row.n}:${row.ids ?? 0}:${row.latest ?? ''}`
 }
+
+/** The reviews that diary entries link to: the diary's pages show them. */
+export async function listDiaryReviewIds(db: Conn): Promise<number[]> {
+  const rows = await db.selectFrom('diary_entries').select('review_id').distinct().where('review_id', 'is not', null).execute()
+  return rows.map((r) => r.review_id!)
+}

@@ -407,17 +407,42 @@ function toRecord(
   }
 }
 
-/** What the static build knows of each published review: how list cards show it, and what marks a change. */
-export type PublishedSummary = { id: number; summary: ReviewSummary; revision: number; updatedAt: string; renderVersion: number }
+/** A published review as every list sees it: its address, what marks a change, its facet values. */
+export type PublishedStamp = {
+  id: number
+  slug: string
+  revision: number
+  updatedAt: string
+  renderVersion: number
+  /** The review date, else the publication date: what lists sort by. */
+  sortDate: string
+  originCode: string | null
+  platformSlug: string | null
+  year: number | null
+  meterValue: number | null
+}
 
-/** Every published review as list cards show it, with its revision and last change. */
-export async function listPublishedSummaries(db: Conn): Promise<PublishedSummary[]> {
-  const rows = await db
+/** Every published review's stamp, newest first (home page order), read from one covering index. */
+export async function listPublishedStamps(db: Conn): Promise<PublishedStamp[]> {
+  return db
     .selectFrom('reviews')
-    .select(['id', 'revision', 'updated_at', 'render_version', ...SUMMARY_COLUMNS])
+    .select([
+      'id', 'slug', 'revision', 'updated_at as updatedAt', 'render_version as renderVersion', 'sort_date as sortDate', 'origin_code as originCode', 'platform_slug as platformSlug',
+      'year', 'meter_value as meterValue',
+    ])
     .where('status', '=', 'published')
+    .orderBy('sort_date', 'desc')
+    .orderBy('id', 'desc')
     .execute()
-  return rows.map((r) => ({ id: r.id, summary: toSummary(r), revision: r.revision, updatedAt: r.updated_at, renderVersion: r.render_version }))
+}
+
+/** Published reviews as list cards show them, by id: all of them, or the given ones. */
+export async function listSummaries(db: Conn, reviewIds?: number[]): Promise<Map<number, ReviewSummary>> {
+  const q = db.selectFrom('reviews').select(['id', ...SUMMARY_COLUMNS]).where('status', '=', 'published')
+  const rows = []
+  if (reviewIds === undefined) rows.push(...(await q.execute()))
+  else for (let i = 0; i < reviewIds.length; i += RECORD_BATCH) rows.push(...(await q.where('id', 'in', reviewIds.slice(i, i + RECORD_BATCH)).execute()))
+  return new Map(rows.map((r) => [r.id, toSummary(r)]))
 }
 
 /** The rows of the given reviews, in the given order (missing ones left out). */
@@ -441,19 +466,26 @@ export type SearchFields = {
   people: string[]
 }
 
-/** The searchable names and lines of every published review, by id. */
-export async function listSearchFields(db: Conn): Promise<Map<number, SearchFields>> {
+/** The searchable names and lines of published reviews (all, or the given ones), by id. */
+export async function listSearchFields(db: Conn, reviewIds?: number[]): Promise<Map<number, SearchFields>> {
+  if (reviewIds !== undefined && reviewIds.length > RECORD_BATCH) {
+    const out = new Map<number, SearchFields>()
+    for (let i = 0; i < reviewIds.length; i += RECORD_BATCH) for (const [k, v] of await listSearchFields(db, reviewIds.slice(i, i + RECORD_BATCH))) out.set(k, v)
+    return out
+  }
   const [rows, verdicts, tags, people] = await Promise.all([
     db
       .selectFrom('reviews')
       .select(['id', 'title', 'native_title', 'romanized_title', 'headline', 'hook'])
       .where('status', '=', 'published')
+      .$if(reviewIds !== undefined, (q) => q.where('id', 'in', reviewIds!))
       .execute(),
     db
       .selectFrom('sections')
       .innerJoin('reviews', 'reviews.id', 'sections.review_id')
       .select(['sections.review_id', 'sections.verdict as name'])
       .where('reviews.status', '=', 'published')
+      .$if(reviewIds !== undefined, (q) => q.where('reviews.id', 'in', reviewIds!))
       .orderBy('sections.review_id')
       .orderBy('sections.position')
       .execute(),
@@ -463,6 +495,7 @@ export async function listSearchFields(db: Conn): Promise<Map<number, SearchFiel
       .innerJoin('reviews', 'reviews.id', 'review_tags.review_id')
       .select(['review_tags.review_id', 'tags.name'])
       .where('reviews.status', '=', 'published')
+      .$if(reviewIds !== undefined, (q) => q.where('reviews.id', 'in', reviewIds!))
       .orderBy('review_tags.review_id')
       .orderBy('review_tags.position')
       .execute(),
@@ -472,6 +505,7 @@ export async function listSearchFields(db: Conn): Promise<Map<number, SearchFiel
       .innerJoin('reviews', 'reviews.id', 'review_people.review_id')
       .select(['review_people.review_id', 'people.name'])
       .where('reviews.status', '=', 'published')
+      .$if(reviewIds !== undefined, (q) => q.where('reviews.id', 'in', reviewIds!))
       .orderBy('review_people.review_id')
       .orderBy('review_people.position')
       .execute(),

@@ -91,7 +91,7 @@ describe('dramalog build', () => {
       'country/index.html', 'country/kr/index.html', 'country/kr/sort/title/index.html', 'country/kr/sort/meter/index.html',
       'platform/index.html', 'platform/netflix/index.html', 'year/index.html', 'year/2024/index.html', 'meter/index.html', 'meter/0/index.html',
       'meter/2/index.html', 'tag/index.html', 'tag/thriller/index.html', 'people/index.html', 'people/yoon-seo-ha/index.html',
-      'diary/index.html', 'diary/2025/index.html', 'diary/2024/index.html', '404.html', 'search/index.html', 'search/docs.json',
+      'diary/index.html', 'diary/2025/index.html', 'diary/2024/index.html', '404.html', 'search/index.html', 'search/shards.json', 'search/d-0.json',
       'feed.xml', 'rss.xml', 'feed.json', 'tag/thriller/feed.xml', 'country/kr/feed.xml', 'sitemap.xml', 'robots.txt',
       'assets/site.css', 'assets/search.js', 'assets/search-terms.js',
     ]) {
@@ -226,7 +226,7 @@ describe('dramalog build, again', () => {
     // The review's page, the lists and feeds that show its headline, the sitemap and the search index…
     for (const f of [
       'reviews/paper-lanterns-season-1/index.html', 'index.html', 'tag/thriller/index.html', 'country/kr/index.html', 'platform/netflix/index.html',
-      'people/yoon-seo-ha/index.html', 'feed.xml', 'rss.xml', 'feed.json', 'tag/thriller/feed.xml', 'sitemap.xml', 'search/docs.json',
+      'people/yoon-seo-ha/index.html', 'feed.xml', 'rss.xml', 'feed.json', 'tag/thriller/feed.xml', 'sitemap.xml', 'search/d-0.json',
     ]) {
       expect(changed, f).toContain(f)
     }

@@ -49,11 +49,31 @@ export function searchTerms(text) {
 export const isPrefixTerm = (term) => !UNSEGMENTED.test(term)
 
 /**
- * The shard of the index that holds a term: its first two characters for spaced scripts, its
- * first for the others, as hexadecimal code points (file names stay plain ASCII).
+ * The shard of the index that holds a term: its first three characters for spaced scripts (a
+ * shorter term is its own), its first for the others, as hexadecimal code points (file names stay
+ * plain ASCII). A word typed in full is in one shard; a two-letter start is in the shards named
+ * after it (`shardsFor`).
  * @param {string} term
  */
 export function shardOf(term) {
-  const chars = [...term].slice(0, isPrefixTerm(term) ? 2 : 1)
+  const chars = [...term].slice(0, isPrefixTerm(term) ? 3 : 1)
   return chars.map((c) => c.codePointAt(0).toString(16)).join('-')
 }
+
+/**
+ * The shards that can hold the terms a query term matches, among those the index has.
+ * @param {string} term
+ * @param {string[]} shards
+ */
+export function shardsFor(term, shards) {
+  const name = shardOf(term)
+  if (!isPrefixTerm(term) || [...term].length >= 3) return shards.includes(name) ? [name] : []
+  return shards.filter((s) => s === name || s.startsWith(`${name}-`))
+}
+
+/**
+ * The file of documents that holds a review (`d-CHUNK.json`): reviews are kept 256 to a file by
+ * id, so an edit rewrites one small file.
+ * @param {number} id
+ */
+export const docsChunkOf = (id) => Math.floor(id / 256)

@@ -1,7 +1,7 @@
 // Search on a static copy of the site: reads the query from the address (?q=…), fetches the
 // index shards of its words and lists the reviews that have all of them, best first. Without
 // JavaScript the page says what to do instead; this script replaces that message.
-import { isPrefixTerm, searchTerms, shardOf } from './search-terms.js'
+import { docsChunkOf, isPrefixTerm, searchTerms, shardsFor } from './search-terms.js'
 
 const MAX_RESULTS = 50
 const root = document.getElementById('static-search')
@@ -14,33 +14,50 @@ const json = async (name) => {
   return res.json()
 }
 
-/** Every index term a query term matches: itself, or (spaced scripts) any term it begins. */
+/** Every index term a query term matches in a shard: itself, or (spaced scripts) any term it begins. */
 function matching(term, shard) {
   if (!isPrefixTerm(term)) return shard[term] ? [shard[term]] : []
   return Object.keys(shard).filter((t) => t.startsWith(term)).map((t) => shard[t])
 }
 
-async function search(q) {
+const cache = new Map()
+const load = (name) => {
+  if (!cache.has(name)) cache.set(name, json(name))
+  return cache.get(name)
+}
+
+/** Reviews with every term of the query, best first: the best `limit` of them as documents, and how many there are. */
+async function search(q, limit) {
   const terms = [...new Set(searchTerms(q))].filter((t) => !isPrefixTerm(t) || t.length > 1)
-  if (terms.length === 0) return { terms, hits: [] }
-  const { shards, docs } = await json('docs.json')
-  const known = new Set(shards)
-  const loaded = new Map()
+  if (terms.length === 0) return { terms, total: 0, hits: [] }
+  const shards = await load('shards.json')
   let scores = null
   for (const term of terms) {
-    const name = shardOf(term)
-    if (!known.has(name)) return { terms, hits: [] }
-    if (!loaded.has(name)) loaded.set(name, await json(`t-${name}.json`))
-    // Best weight of this term per document; a document must match every term.
+    // Best weight of this term per review; a review must match every term.
     const found = new Map()
-    for (const postings of matching(term, loaded.get(name))) {
-      for (let i = 0; i < postings.length; i += 2) found.set(postings[i], Math.max(found.get(postings[i]) ?? 0, postings[i + 1]))
+    for (const name of shardsFor(term, shards)) {
+      for (const postings of matching(term, await load(`t-${name}.json`))) {
+        for (let i = 0; i < postings.length; i += 2) found.set(postings[i], Math.max(found.get(postings[i]) ?? 0, postings[i + 1]))
+      }
     }
     if (scores === null) scores = found
-    else for (const [doc, score] of scores) found.has(doc) ? scores.set(doc, score + found.get(doc)) : scores.delete(doc)
+    else for (const [id, score] of scores) found.has(id) ? scores.set(id, score + found.get(id)) : scores.delete(id)
   }
-  const hits = [...scores].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([doc]) => docs[doc])
-  return { terms, hits }
+  const ranked = [...scores].sort((a, b) => b[1] - a[1])
+  if (ranked.length === 0) return { terms, total: 0, hits: [] }
+  // Equal scores rank newest first, which needs the documents of every review tied with the last shown.
+  const cutoff = ranked[Math.min(limit, ranked.length) - 1][1]
+  const wanted = ranked.filter(([, score]) => score >= cutoff).map(([id]) => id)
+  const docs = new Map()
+  for (const chunk of new Set(wanted.map(docsChunkOf))) {
+    for (const [id, doc] of Object.entries(await load(`d-${chunk}.json`))) docs.set(Number(id), doc)
+  }
+  const hits = ranked
+    .filter(([id, score]) => score >= cutoff && docs.has(id))
+    .sort((a, b) => b[1] - a[1] || (docs.get(b[0])[5] > docs.get(a[0])[5] ? 1 : docs.get(b[0])[5] < docs.get(a[0])[5] ? -1 : b[0] - a[0]))
+    .slice(0, limit)
+    .map(([id]) => docs.get(id))
+  return { terms, total: ranked.length, hits }
 }
 
 function el(tag, attrs, ...children) {
@@ -65,11 +82,11 @@ async function run() {
   document.title = `${q} · ${document.title}`
   status.textContent = 'Searching…'
   try {
-    const { terms, hits } = await search(q)
+    const { terms, total, hits } = await search(q, MAX_RESULTS)
     if (terms.length === 0) status.textContent = 'Type at least two letters, or a word in Korean, Japanese, Chinese or Thai.'
-    else if (hits.length === 0) status.textContent = `No review matches “${q}”.`
-    else status.textContent = hits.length === 1 ? `1 review matches “${q}”.` : `${hits.length} reviews match “${q}”${hits.length > MAX_RESULTS ? `; the best ${MAX_RESULTS} are shown` : ''}.`
-    for (const [slug, title, nativeTitle, headline, facts] of hits.slice(0, MAX_RESULTS)) {
+    else if (total === 0) status.textContent = `No review matches “${q}”.`
+    else status.textContent = total === 1 ? `1 review matches “${q}”.` : `${total} reviews match “${q}”${total > MAX_RESULTS ? `; the best ${MAX_RESULTS} are shown` : ''}.`
+    for (const [slug, title, nativeTitle, headline, facts] of hits) {
       list.append(
         el('li', { class: 'static-hit' },
           el('p', { class: 'static-hit-facts' }, facts),
