@@ -57,8 +57,8 @@ export type BuildReport = {
 
 /** Bump when what the build writes changes shape; a new value makes the next build a full one. */
 const BUILD_FORMAT = 1
-/** Below this many pages, starting worker threads costs more than it saves. */
-const POOL_THRESHOLD = 400
+/** Below this many pages, starting worker threads (each loads the program anew) costs more than it saves. */
+const POOL_THRESHOLD = 3000
 /** Roughly how many pages each review brings to a site (its own, and its share of lists and feeds). */
 const PAGES_PER_REVIEW = 5
 const BATCH = { review: 64, other: 128 }
