@@ -4,7 +4,7 @@
 // (people, country, platform, year, meter), so each builds a comparable site; Dramalog's own site
 // also has sorted lists, feeds, the diary and search, counted in its page total.
 import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { buildSite } from '../src/build/build-site.ts'
@@ -28,10 +28,15 @@ function timedCommand(cmd: string, args: string[], options: { cwd?: string; env?
   return seconds
 }
 
-/** HTML pages below a folder. */
+/** HTML pages below a folder, not counting redirect stubs (Hugo writes one for every list's page/1). */
 function countPages(dir: string): number {
   let n = 0
-  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) if (e.isFile() && e.name.endsWith('.html')) n++
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!e.isFile() || !e.name.endsWith('.html')) continue
+    const path = join(e.parentPath, e.name)
+    if (statSync(path).size < 600 && readFileSync(path, 'utf8').includes('http-equiv="refresh"')) continue
+    n++
+  }
   return n
 }
 
@@ -66,7 +71,7 @@ const PAGE_HEAD = (title: string) =>
 const PAGE_FOOT = '</main><footer>Bench site</footer></body></html>'
 
 /** A Hugo site over the same content: review pages, home pagination, a paginated page per taxonomy term. */
-function hugoProject(root: string, mdDir: string): void {
+export function hugoProject(root: string, mdDir: string): void {
   mkdirSync(join(root, 'content', 'reviews'), { recursive: true })
   mkdirSync(join(root, 'layouts', '_default'), { recursive: true })
   for (const { name, text } of adaptedMarkdown(mdDir)) writeFileSync(join(root, 'content', 'reviews', name), text)
@@ -90,7 +95,7 @@ function hugoProject(root: string, mdDir: string): void {
 }
 
 /** An Eleventy site over the same content and page set, in Nunjucks. */
-function eleventyProject(root: string, mdDir: string): void {
+export function eleventyProject(root: string, mdDir: string): void {
   const src = join(root, 'src')
   mkdirSync(join(src, 'reviews'), { recursive: true })
   mkdirSync(join(src, '_includes'), { recursive: true })
