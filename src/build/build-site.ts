@@ -3,25 +3,24 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { join, relative, resolve } from 'node:path'
 import { DramalogError } from '../domain/errors.ts'
-import { buildStaticSearch, updateStaticSearch, type SearchSource } from '../formats/static-search.ts'
 import { CSS, SEARCH_JS, SEARCH_TERMS_JS } from '../pages/assets.ts'
 import { chromeFor } from '../pages/public-pages.tsx'
 import { loadDiaryPage } from '../services/diary.ts'
-import { FACETS, type Facet } from '../services/browse.ts'
-import { addSummaries, loadSiteLists, loadSomeLists, membershipsOf, newestIds, type SiteLists } from '../services/site-lists.ts'
+import { addSummaries, loadSiteLists } from '../services/site-lists.ts'
 import type { Site } from '../services/site.ts'
-import { BuildManifest, type ManifestFile, type ManifestReview } from '../store/build-manifest.ts'
+import { BuildManifest, type ManifestFile } from '../store/build-manifest.ts'
+import { countMatching } from '../store/browse.ts'
 import { listCommentStamps } from '../store/comments.ts'
 import { diaryStamp, listDiaryReviewIds } from '../store/diary.ts'
-import { listPublishedStamps, listSearchFields, listSummaries, type PublishedStamp } from '../store/reviews.ts'
-import { countMatching } from '../store/browse.ts'
+import { listPublishedStamps } from '../store/reviews.ts'
 import { getContentStamp, getSiteSettings } from '../store/settings.ts'
-import { factsLine } from '../views/format.ts'
 import type { CommentsTarget } from '../views/layout.tsx'
-import { basePathOf, outputFile } from './paths.ts'
-import { DIARY, FEEDS, HOME, indexGroup, reviewGroup, SITE, SitePlan, termGroup, termOfGroup, type PlannedJob } from './plan.ts'
+import { changedScope, fingerprintOf, termGroupsOfLists, type Scope } from './changes.ts'
 import { OutputDir } from './output.ts'
+import { basePathOf, outputFile } from './paths.ts'
+import { SitePlan, type PlannedJob } from './plan.ts'
 import { PageRenderer, type RenderOptions } from './render.ts'
+import { writeSearchIndex } from './search-index.ts'
 import { RenderPool, type JobResult, type JobTask } from './workers.ts'
 
 export type BuildOptions = {
@@ -65,10 +64,6 @@ const BATCH = { review: 64, other: 128 }
 
 const hash = (...parts: unknown[]) => createHash('sha1').update(JSON.stringify(parts)).digest('base64url')
 
-/** What a published review looked like when last built: any edit, comment or re-render changes it. */
-const fingerprintOf = (r: { revision: number; updatedAt: string; renderVersion: number }, comments: string | undefined) =>
-  `${r.revision}:${r.updatedAt}:${r.renderVersion}:${comments ?? ''}`
-
 /** A hash of the program's own sources: a new version of Dramalog may render every page differently. */
 let codeFingerprint: string | null = null
 function programFingerprint(): string {
@@ -109,72 +104,6 @@ function listFiles(dir: string, prefix = ''): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
     e.isDirectory() ? listFiles(join(dir, e.name), `${prefix}${e.name}/`) : e.isFile() ? [`${prefix}${e.name}`] : [],
   )
-}
-
-/** What changed since the last build, and so which groups of pages to look at. */
-type Scope = {
-  lists: SiteLists
-  groups: Set<string>
-  /** Published reviews to record in the manifest (all of them after a full build, else the changed ones). */
-  recorded: number[]
-  /** Reviews the manifest had that are no longer published. */
-  gone: number[]
-  /** What the manifest had of the changed and gone reviews (nothing after a full build). */
-  before: Map<number, ManifestReview>
-  /** The facet value groups of each recorded review as it now is. */
-  termGroups: Map<number, string[]>
-}
-
-/** The groups of facet values each review has, from the lists' members. */
-function termGroupsOfLists(lists: SiteLists): Map<number, string[]> {
-  const out = new Map<number, string[]>()
-  for (const facet of FACETS) {
-    for (const m of lists.terms[facet]) {
-      for (const id of m.orders.newest) {
-        const list = out.get(id)
-        if (list) list.push(termGroup(facet, m.term.key))
-        else out.set(id, [termGroup(facet, m.term.key)])
-      }
-    }
-  }
-  return out
-}
-
-/**
- * The groups a change can reach, from what the manifest remembers of the changed reviews and what
- * they are now: their own pages, the lists and indexes of the values they had or have, the home
- * pages, the site's feeds and files, and the diary when it links one of them or changed itself.
- */
-async function changedScope(site: Site, manifest: BuildManifest, published: PublishedStamp[], fingerprints: Map<number, string>, diary: { stamp: string; linked: number[] }): Promise<Scope> {
-  const known = manifest.fingerprints()
-  const changed = published.filter((p) => known.get(p.id) !== fingerprints.get(p.id)).map((p) => p.id)
-  const gone = [...known.keys()].filter((id) => !fingerprints.has(id))
-  const touched = [...changed, ...gone]
-  const before = manifest.reviews(touched)
-  const now = await membershipsOf(site, published, changed)
-  const termGroups = new Map<number, string[]>()
-  for (const facet of FACETS) for (const [key, ids] of now[facet]) for (const id of ids) termGroups.set(id, [...(termGroups.get(id) ?? []), termGroup(facet, key)])
-
-  const groups = new Set<string>()
-  if (touched.length) for (const g of [HOME, FEEDS, SITE]) groups.add(g)
-  if (manifest.meta('diary') !== diary.stamp || touched.some((id) => diary.linked.includes(id))) groups.add(DIARY)
-  const indexes = new Set<Facet>()
-  for (const id of touched) {
-    groups.add(reviewGroup(id))
-    const was = before.get(id)?.groups ?? []
-    const is = termGroups.get(id) ?? []
-    for (const g of [...was, ...is]) groups.add(g)
-    // An index page changes when a value gains or loses a review; platform names come from the
-    // reviews' own spelling, so any change to a review on a platform may rename it.
-    for (const facet of FACETS) {
-      const inFacet = (list: string[]) => list.filter((g) => termOfGroup(g)?.facet === facet).sort().join(' ')
-      if (inFacet(was) !== inFacet(is) || (facet === 'platform' && inFacet(is) !== '')) indexes.add(facet)
-    }
-  }
-  for (const f of indexes) groups.add(indexGroup(f))
-  const terms = [...groups].flatMap((g) => termOfGroup(g) ?? [])
-  const lists = await loadSomeLists(site, published, { terms, indexes: [...indexes] })
-  return { lists, groups, recorded: changed, gone, before, termGroups }
 }
 
 /**
@@ -344,52 +273,3 @@ export async function buildSite(site: Site, options: BuildOptions): Promise<Buil
   }
 }
 
-/**
- * Writes the static search index: whole after a full build, else only the shards of the words the
- * changed reviews had or have, and the list of documents; the other files of the index stay as they
- * are (`keep`). Returns the shards of each review indexed.
- */
-async function writeSearchIndex(
-  site: Site,
-  lists: SiteLists,
-  scope: Scope,
-  full: boolean,
-  out: { dir: string; previous: Map<string, ManifestFile> },
-  write: (path: string, text: string) => void,
-  keep: (file: ManifestFile) => void,
-): Promise<Map<number, string[]>> {
-  const sortDates = new Map(lists.published.map((p) => [p.id, p.sortDate]))
-  const sourcesOf = async (ids: number[]): Promise<SearchSource[]> => {
-    const [fields, summaries] = await Promise.all([listSearchFields(site.db, full ? undefined : ids), full ? lists.reviews : listSummaries(site.db, ids)])
-    return ids.flatMap((id) => {
-      const f = fields.get(id)
-      const s = summaries.get(id)
-      const sortDate = sortDates.get(id)
-      return f && s && sortDate ? [{ ...f, slug: s.slug, origin: s.origin, platform: s.platform, year: s.year, facts: factsLine(s), sortDate }] : []
-    })
-  }
-  if (full) {
-    const index = buildStaticSearch(await sourcesOf(newestIds(lists)))
-    for (const [name, text] of index.files) write(`search/${name}`, text)
-    return index.shardsOf
-  }
-  const touched = [...scope.recorded, ...scope.gone]
-  const searchFiles = [...out.previous.values()].filter((f) => f.group === 'search')
-  if (touched.length === 0) {
-    for (const f of searchFiles) keep(f)
-    return new Map()
-  }
-  const update = updateStaticSearch(
-    (name) => {
-      const path = `search/${name}`
-      return out.previous.has(path) && existsSync(join(out.dir, path)) ? readFileSync(join(out.dir, path), 'utf8') : null
-    },
-    await sourcesOf(scope.recorded),
-    new Set(touched),
-    [...scope.before.values()].flatMap((r) => r.shards),
-  )
-  for (const [name, text] of update.files) if (text !== null) write(`search/${name}`, text)
-  // Shards mapped to null are left out, and so removed with the files of pages that are gone.
-  for (const f of searchFiles) if (!update.files.has(f.path.slice('search/'.length))) keep(f)
-  return update.shardsOf
-}
