@@ -14,6 +14,7 @@ import { NO_FILTERS } from '../domain/search.ts'
 import type { SessionUser } from '../domain/user.ts'
 import { readZipEntries } from '../formats/zip.ts'
 import { describeBackupTables } from '../store/backup.ts'
+import { LATEST_MIGRATION } from '../store/db.ts'
 import { findReviewBySlug } from '../store/reviews.ts'
 import { getContentVersion, getSiteSettings } from '../store/settings.ts'
 import { insertUser } from '../store/users.ts'
@@ -163,7 +164,7 @@ describe('writeBackup', () => {
     expect(tables.indexOf('reviews')).toBeLessThan(tables.indexOf('comments'))
 
     const manifest = await readBackupManifest(archive)
-    expect(manifest).toMatchObject({ format: 'dramalog-backup', version: 1, schema: '0006-imports' })
+    expect(manifest).toMatchObject({ format: 'dramalog-backup', version: 1, schema: LATEST_MIGRATION })
     for (const t of BACKED_UP) expect(manifest.tables[t], t).toBe(before.tables[t]!.length)
     expect(manifest.media).toEqual({
       count: 14 * 9,

@@ -24,6 +24,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007-list-keys': m0007,
 }
 
+/** The name of the newest migration: the schema a fully migrated database has. */
+export const LATEST_MIGRATION = Object.keys(MIGRATIONS).at(-1)!
+
 /**
  * Opens the SQLite database file (creating it) with WAL journaling, so readers never wait on the
  * writer, and foreign keys on, so deleting a review removes its sections.
