@@ -4,7 +4,13 @@ import { resolve } from 'node:path'
 export type Config = {
   port: number
   dataDir: string
+  /** PostgreSQL's address (`postgres://…`); null keeps the site in SQLite in the data directory. */
   databaseUrl: string | null
+  /**
+   * Where posters live; null means `media/` in the data directory. Several app servers share one
+   * folder (a network file system), so each serves what another stored.
+   */
+  mediaDir: string | null
   baseUrl: string | null
   /** Address of a static copy of the site (`dramalog build --server`) whose comment forms post here. */
   staticUrl: string | null
@@ -26,8 +32,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port,
     publishIntervalSeconds: interval,
     dataDir: resolve(env.DRAMALOG_DATA_DIR ?? 'data'),
-    databaseUrl: env.DATABASE_URL?.trim() || null,
+    databaseUrl: checkDatabaseUrl(env.DATABASE_URL?.trim() || null),
+    mediaDir: env.DRAMALOG_MEDIA_DIR?.trim() ? resolve(env.DRAMALOG_MEDIA_DIR.trim()) : null,
     baseUrl,
     staticUrl,
   }
+}
+
+/** A PostgreSQL address, or null; anything else fails with the variable's name. */
+function checkDatabaseUrl(url: string | null): string | null {
+  if (url === null || /^postgres(ql)?:\/\//.test(url)) return url
+  throw new Error(`DATABASE_URL must be a postgres:// address (or unset for SQLite in DRAMALOG_DATA_DIR), got "${url.replace(/\/\/[^@/]*@/, '//…@')}"`)
 }

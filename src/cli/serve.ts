@@ -36,7 +36,8 @@ reviews are loaded so there is something to see.
     timer.unref()
     const host = typeof values.host === 'string' ? values.host : undefined
     const { port: bound, server } = await startServer(site, port, host)
-    process.stdout.write(`Dramalog is serving http://localhost:${bound}/ (data: ${config.dataDir})\n`)
+    const where = site.dialect === 'postgres' ? `PostgreSQL, media: ${site.mediaDir}` : `data: ${config.dataDir}`
+    process.stdout.write(`Dramalog is serving http://localhost:${bound}/ (${where})\n`)
     await new Promise<void>((resolve) => {
       const stop = () => server.close(() => resolve())
       process.once('SIGINT', stop)

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, truncateSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative, sep } from 'node:path'
@@ -8,6 +9,8 @@ import yazl from 'yazl'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { reviewDocument } from '../../test/arbitraries.ts'
 import { tempDataDir } from '../../test/helpers/server.ts'
+import { findPostgresBin } from '../../test/helpers/postgres.ts'
+import { openTestSite } from '../../test/helpers/sites.ts'
 import { DramalogError, formatIssue, InvalidInputError } from '../domain/errors.ts'
 import { ReviewDocument } from '../domain/review.ts'
 import { NO_FILTERS } from '../domain/search.ts'
@@ -27,9 +30,9 @@ import { exportJson } from './export-reviews.ts'
 import { loadDemo } from './load-demo.ts'
 import { searchReviews } from './search.ts'
 import { updateSettings } from './settings.ts'
-import { openSite, type Site } from './site.ts'
+import type { Site } from './site.ts'
 
-// Real SQLite sites in temp folders and real ZIP files throughout; damaged archives are made by
+// Real sites (SQLite files in temp folders, or PostgreSQL databases) and real ZIP files throughout; damaged archives are made by
 // rewriting a real backup, so each one differs from a good archive in exactly one way.
 
 const BACKED_UP = [
@@ -46,6 +49,12 @@ const T0 = new Date('2025-06-01T12:00:00Z')
 const later = (ms: number) => new Date(T0.getTime() + ms)
 
 const temps: { remove(): void }[] = []
+const urlOf = new WeakMap<Site, string>()
+/** The address of a PostgreSQL site's database, as the server reports it. */
+async function databaseUrlOf(site: Site): Promise<string> {
+  const r = await sql<{ db: string; port: number }>`SELECT current_database() AS db, current_setting('port')::int AS port`.execute(site.db)
+  return `postgres://postgres@127.0.0.1:${r.rows[0]!.port}/${r.rows[0]!.db}`
+}
 const sites: Site[] = []
 function tempDir(): string {
   const t = tempDataDir('dramalog-backup-test-')
@@ -53,8 +62,9 @@ function tempDir(): string {
   return t.dir
 }
 async function newSite(dir = tempDir()): Promise<Site> {
-  const site = await openSite({ dataDir: dir, databaseUrl: null })
+  const site = await openTestSite(dir)
   sites.push(site)
+  if (site.dialect === 'postgres') urlOf.set(site, await databaseUrlOf(site))
   return site
 }
 afterAll(async () => {
@@ -63,12 +73,39 @@ afterAll(async () => {
 })
 
 type Rows = Record<string, unknown>[]
+/** Every row of a table in storage order: by rowid on SQLite, by primary key on PostgreSQL (the order backups write). */
 async function rowsOf(site: Site, table: string): Promise<Rows> {
-  return (await sql<Record<string, unknown>>`SELECT * FROM ${sql.id(table)} ORDER BY rowid`.execute(site.db)).rows
+  if (site.dialect === 'sqlite') return (await sql<Record<string, unknown>>`SELECT * FROM ${sql.id(table)} ORDER BY rowid`.execute(site.db)).rows
+  const key = await sql<{ name: string }>`
+    SELECT a.attname AS name FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+    WHERE i.indrelid = ${table}::regclass AND i.indisprimary ORDER BY array_position(i.indkey, a.attnum)`.execute(site.db)
+  const order = sql.join(key.rows.map((k) => sql.id(k.name)))
+  return (await sql<Record<string, unknown>>`SELECT * FROM ${sql.id(table)} ORDER BY ${order}`.execute(site.db)).rows
 }
+/** The highest id a table's counter handed out (SQLite's AUTOINCREMENT, PostgreSQL's identity sequence). */
 async function sequence(site: Site, table: string): Promise<number> {
-  const r = await sql<{ seq: number }>`SELECT seq FROM sqlite_sequence WHERE name = ${table}`.execute(site.db)
+  const r =
+    site.dialect === 'sqlite'
+      ? await sql<{ seq: number }>`SELECT seq FROM sqlite_sequence WHERE name = ${table}`.execute(site.db)
+      : await sql<{ seq: number }>`SELECT pg_sequence_last_value(pg_get_serial_sequence(${table}, 'id')::regclass) AS seq`.execute(site.db)
   return Number(r.rows[0]?.seq ?? 0)
+}
+
+/**
+ * Runs statements on another connection to the site's database and returns when they have
+ * committed. Synchronous on purpose: called from a progress callback, the writes land between two
+ * reads of the backup (psql, a separate process, for PostgreSQL).
+ */
+function writeFromOutside(site: Site, statements: string[]): void {
+  if (site.dialect === 'sqlite') {
+    const raw = new Database(join(site.dataDir, 'dramalog.sqlite'))
+    for (const s of statements) raw.prepare(s).run()
+    raw.close()
+    return
+  }
+  const url = new URL(urlOf.get(site)!)
+  const psql = join(findPostgresBin(), 'psql')
+  execFileSync(psql, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', url.hostname, '-p', url.port, '-U', url.username, '-d', url.pathname.slice(1), '-c', statements.join('; ')])
 }
 
 /** Every file under a folder by `/`-separated relative path, with the SHA-256 of its bytes. */
@@ -205,17 +242,17 @@ describe('writeBackup', () => {
     const moment = await stateOf(site)
 
     // Another process (here another connection) writes while the backup is being read.
-    const raw = new Database(join(site.dataDir, 'dramalog.sqlite'))
     let wrote = false
     const file = join(tempDir(), 'busy.zip')
     await writeBackup(site, file, () => {
       if (wrote) return
       wrote = true
-      raw.prepare("UPDATE reviews SET title = 'Changed Meanwhile'").run()
-      raw.prepare('DELETE FROM diary_entries').run()
-      raw.prepare("INSERT INTO tags (slug, name, name_key) VALUES ('late', 'Late', 'late')").run()
+      writeFromOutside(site, [
+        "UPDATE reviews SET title = 'Changed Meanwhile'",
+        'DELETE FROM diary_entries',
+        "INSERT INTO tags (slug, name, name_key) VALUES ('late', 'Late', 'late')",
+      ])
     })
-    raw.close()
     expect(wrote).toBe(true)
     expect(await rowsOf(site, 'diary_entries')).toEqual([])
 

@@ -23,7 +23,7 @@ import { locateYaml } from '../formats/locate.ts'
 import { DEFAULT_ZIP_LIMITS, walkZip, ZipError, type ZipEntry, type ZipLimits } from '../formats/zip.ts'
 import {
   beginRestore, countRows, describeBackupTables, findSiteContent, finishRestore, insertRows, LEFT_OUT_TABLES, listAppliedMigrations,
-  readRowsAfter, readSequences, type ColumnInfo, type SqlValue, type TableInfo,
+  readRowsAfter, readSequences, type ColumnInfo, type RowCursor, type SqlValue, type TableInfo,
 } from '../store/backup.ts'
 import type { Tx } from '../store/db.ts'
 import type { Site } from './site.ts'
@@ -118,7 +118,7 @@ function encodeRow(row: Record<string, unknown>): Record<string, unknown> {
 
 /** The rows of a table as JSON Lines, one page at a time, hashing what it yields. */
 async function* tableLines(trx: Tx, table: TableInfo, hash: Hash, onRows: (n: number) => void): AsyncGenerator<Buffer> {
-  for (let after = 0; ; ) {
+  for (let after: RowCursor = null; ; ) {
     const { rows, last } = await readRowsAfter(trx, table, after, PAGE)
     if (!rows.length) return
     const chunk = Buffer.from(rows.map((r) => `${JSON.stringify(encodeRow(r))}\n`).join(''), 'utf8')
@@ -155,7 +155,9 @@ export async function writeBackup(site: Site, outFile: string, onProgress?: Back
     onProgress?.(done, total, detail)
   }
   try {
-    const { manifest, media } = await site.db.transaction().execute(async (trx) => {
+    // Repeatable read: on PostgreSQL every statement of the transaction then sees the snapshot of
+    // the first (SQLite's read transactions always do).
+    const { manifest, media } = await site.db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
       const tables = await describeBackupTables(trx)
       // The first reads fix the snapshot every later read of this transaction sees.
       const counts: Record<string, number> = {}

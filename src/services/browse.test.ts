@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { importBrowseExtras } from '../../test/helpers/browse-fixtures.ts'
 import { tempDataDir } from '../../test/helpers/server.ts'
+import { openTestSite } from '../../test/helpers/sites.ts'
 import { NotFoundError } from '../domain/errors.ts'
 import type { SiteSettings } from '../domain/settings.ts'
 import { getSiteSettings, putSiteSettings } from '../store/settings.ts'
@@ -10,7 +11,7 @@ import {
 } from './browse.ts'
 import { exportJson } from './export-reviews.ts'
 import { loadDemo } from './load-demo.ts'
-import { openSite, type Site } from './site.ts'
+import type { Site } from './site.ts'
 
 // One real SQLite site with the demo reviews plus a few made for these tests (see browse-fixtures).
 let data: ReturnType<typeof tempDataDir>
@@ -18,7 +19,7 @@ let site: Site
 
 beforeAll(async () => {
   data = tempDataDir()
-  site = await openSite({ dataDir: data.dir, databaseUrl: null })
+  site = await openTestSite(data.dir)
   await loadDemo(site)
   await importBrowseExtras(site, data.dir)
 })

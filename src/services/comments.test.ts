@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { tempDataDir } from '../../test/helpers/server.ts'
+import { openTestSite } from '../../test/helpers/sites.ts'
 import type { CommentFormValues } from '../domain/comments.ts'
 import { DramalogError, NotFoundError } from '../domain/errors.ts'
 import type { SessionUser } from '../domain/user.ts'
@@ -14,7 +15,7 @@ import {
 } from './comments.ts'
 import { importFiles } from './import-files.ts'
 import { loadReviewPage } from './pages.ts'
-import { openSite, type Site } from './site.ts'
+import type { Site } from './site.ts'
 
 // Real SQLite file per test; time is passed in, so nothing sleeps.
 let data: ReturnType<typeof tempDataDir>
@@ -28,7 +29,7 @@ const IP = { ip: '203.0.113.7' }
 
 beforeEach(async () => {
   data = tempDataDir()
-  site = await openSite({ dataDir: data.dir, databaseUrl: null })
+  site = await openTestSite(data.dir)
   owner = await user('mira', 'owner')
   slug = await addReview('Paper Lanterns')
 })
@@ -92,7 +93,7 @@ describe('posting a comment', () => {
     const row = await site.db.selectFrom('settings').select('value').where('key', '=', COMMENT_SECRET_KEY).executeTakeFirstOrThrow()
     expect(row.value).toBe(secret)
     expect(secret).toMatch(/^[\w-]{43}$/)
-    const reopened = await openSite({ dataDir: data.dir, databaseUrl: null })
+    const reopened = await openTestSite(data.dir)
     try {
       expect(await commentSecret(reopened)).toBe(secret)
     } finally {
@@ -142,7 +143,7 @@ describe('the rate limit', () => {
     expect(err.errors.form).toBe('You have sent several comments in a short while. Please wait 10 minutes and try again.')
     // Another address is not affected, and a second process on the same file sees the same count.
     expect((await post({ body: 'From elsewhere' }, later(10_000), { ip: '198.51.100.1' })).status).toBe('pending')
-    const other = await openSite({ dataDir: data.dir, databaseUrl: null })
+    const other = await openTestSite(data.dir)
     try {
       const again = await postComment(other, slug, await form({ body: 'Via another server' }), IP, later(11_000)).catch((e: unknown) => e)
       expect(again).toBeInstanceOf(CommentRefusedError)

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { tempDataDir } from '../../test/helpers/server.ts'
+import { openTestSite } from '../../test/helpers/sites.ts'
 import { InvalidInputError, NotFoundError } from '../domain/errors.ts'
 import { DEFAULT_SETTINGS } from '../domain/settings.ts'
 import { getContentVersion, putSiteSettings } from '../store/settings.ts'
@@ -11,14 +12,14 @@ import {
   recordDiaryEntry, updateDiaryEntry,
 } from './diary.ts'
 import { importFiles } from './import-files.ts'
-import { openSite, type Site } from './site.ts'
+import type { Site } from './site.ts'
 
 let data: ReturnType<typeof tempDataDir>
 let site: Site
 
 beforeEach(async () => {
   data = tempDataDir()
-  site = await openSite({ dataDir: data.dir, databaseUrl: null })
+  site = await openTestSite(data.dir)
 })
 afterEach(async () => {
   await site.close()

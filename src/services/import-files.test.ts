@@ -7,8 +7,9 @@ import { DEFAULT_SETTINGS } from '../domain/settings.ts'
 import { findReviewBySlug, listAllReviewRecords } from '../store/reviews.ts'
 import { getContentVersion, getSiteSettings } from '../store/settings.ts'
 import { tempDataDir } from '../../test/helpers/server.ts'
+import { openTestSite } from '../../test/helpers/sites.ts'
 import { importFiles } from './import-files.ts'
-import { openSite, type Site } from './site.ts'
+import type { Site } from './site.ts'
 
 let data: ReturnType<typeof tempDataDir>
 let site: Site
@@ -16,7 +17,7 @@ let n = 0
 
 beforeEach(async () => {
   data = tempDataDir()
-  site = await openSite({ dataDir: data.dir, databaseUrl: null })
+  site = await openTestSite(data.dir)
 })
 afterEach(async () => {
   await site.close()
@@ -132,7 +133,7 @@ describe('importFiles edge cases', () => {
       const json = join(data.dir, `order-${order}.json`)
       writeFileSync(json, JSON.stringify(order ? docs.reverse() : docs))
       const fresh = tempDataDir()
-      const other = await openSite({ dataDir: fresh.dir, databaseUrl: null })
+      const other = await openTestSite(fresh.dir)
       try {
         const result = await importFiles(other, [json])
         expect(result.created.sort()).toEqual(['foo', 'foo-2024'])

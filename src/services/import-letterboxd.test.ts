@@ -1,12 +1,13 @@
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { tempDataDir } from '../../test/helpers/server.ts'
+import { openTestSite } from '../../test/helpers/sites.ts'
 import { writeZip, zipFolder } from '../../test/helpers/zip.ts'
 import { InvalidInputError } from '../domain/errors.ts'
 import { listDiaryEntries, listWatchlist } from '../store/diary.ts'
 import { findReviewBySlug, listAllReviewRecords } from '../store/reviews.ts'
 import { importFiles } from './import-files.ts'
-import { openSite, type Site } from './site.ts'
+import type { Site } from './site.ts'
 
 const FIXTURE = join(import.meta.dirname, '../../test/fixtures/letterboxd')
 
@@ -16,7 +17,7 @@ let zip: string
 
 beforeEach(async () => {
   data = tempDataDir()
-  site = await openSite({ dataDir: data.dir, databaseUrl: null })
+  site = await openTestSite(data.dir)
   zip = await zipFolder(FIXTURE, join(data.dir, 'letterboxd-export.zip'))
 })
 afterEach(async () => {

@@ -3,11 +3,12 @@ import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { tempDataDir } from '../../test/helpers/server.ts'
+import { openTestSite } from '../../test/helpers/sites.ts'
 import { listApprovedComments } from '../store/comments.ts'
 import { findReviewBySlug, listAllReviewRecords } from '../store/reviews.ts'
 import { exportRedirects } from './export-reviews.ts'
 import { importFiles } from './import-files.ts'
-import { openSite, type Site } from './site.ts'
+import type { Site } from './site.ts'
 
 const WXR = join(import.meta.dirname, '../../test/fixtures/wxr/old-blog.xml')
 
@@ -17,7 +18,7 @@ let uploads: string
 
 beforeEach(async () => {
   data = tempDataDir()
-  site = await openSite({ dataDir: data.dir, databaseUrl: null })
+  site = await openTestSite(data.dir)
   // A copy of the old site's uploads folder with two of the three images the export names.
   uploads = join(data.dir, 'uploads')
   for (const [path, colour] of [['2023/04/lantern-poster.jpg', '#aa5522'], ['2024/05/bakery-poster.png', '#2255aa']] as const) {

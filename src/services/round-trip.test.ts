@@ -4,10 +4,10 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { reviewDocument } from '../../test/arbitraries.ts'
 import { tempDataDir } from '../../test/helpers/server.ts'
+import { openTestSite } from '../../test/helpers/sites.ts'
 import type { ReviewDocument } from '../domain/review.ts'
 import { exportJson, exportMarkdown } from './export-reviews.ts'
 import { importFiles } from './import-files.ts'
-import { openSite } from './site.ts'
 
 /** Every file under a folder, by relative path, with its bytes. */
 function filesOf(dir: string): Record<string, string> {
@@ -51,8 +51,8 @@ describe('a site round trip', () => {
       fc.asyncProperty(siteDocuments, async (docs) => {
         const dirs = [tempDataDir(), tempDataDir(), tempDataDir()]
         const [a, b, work] = dirs.map((d) => d.dir) as [string, string, string]
-        const siteA = await openSite({ dataDir: a, databaseUrl: null })
-        const siteB = await openSite({ dataDir: b, databaseUrl: null })
+        const siteA = await openTestSite(a)
+        const siteB = await openTestSite(b)
         try {
           const input = join(work, 'in.json')
           writeFileSync(input, JSON.stringify(docs))

@@ -1,7 +1,8 @@
 import { hasFilters, isUsefulSearch, parseSearch, type SearchFilterOptions, type SearchPage, type SearchRequest } from '../domain/search.ts'
 import type { SiteSettings } from '../domain/settings.ts'
-import { listSearchFilterOptions, sqliteSearchIndex } from '../store/search.ts'
-import { getContentVersion, getSiteSettings } from '../store/settings.ts'
+import { listSearchFilterOptions } from '../store/search.ts'
+import { searchIndexFor } from '../store/search-index.ts'
+import { getSiteSettings } from '../store/settings.ts'
 import type { Site } from './site.ts'
 
 export type SearchPageData = {
@@ -28,12 +29,12 @@ function filterOptions(site: Site, version: number): Promise<SearchFilterOptions
 
 /** Searches published reviews; text that asks for nothing gives the "type something" state, not an error. */
 export async function searchReviews(site: Site, request: SearchRequest): Promise<SearchPageData> {
-  const [settings, version] = await Promise.all([getSiteSettings(site.db), getContentVersion(site.db)])
+  const [settings, { version }] = await Promise.all([getSiteSettings(site.db), site.contentStamp()])
   const options = await filterOptions(site, version)
   const isUseful = isUsefulSearch(parseSearch(request.q))
   const base = { settings, request, options, isUnusableText: request.q !== '' && !isUseful }
   if (!isUseful && !hasFilters(request.filters)) return { ...base, results: null }
-  const results = await sqliteSearchIndex.search(site.db, {
+  const results = await searchIndexFor(site.db).search(site.db, {
     text: isUseful ? request.q : '',
     filters: request.filters,
     page: request.page,

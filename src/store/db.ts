@@ -1,5 +1,9 @@
 import Database from 'better-sqlite3'
-import { Kysely, Migrator, SqliteDialect, type Migration, type Transaction } from 'kysely'
+import {
+  Kysely, Migrator, PostgresDialect, SqliteDialect, type CompiledQuery, type DatabaseConnection, type Driver, type Migration,
+  type QueryResult, type Transaction, type TransactionSettings,
+} from 'kysely'
+import pg from 'pg'
 import * as m0001 from './migrations/0001-initial.ts'
 import * as m0002 from './migrations/0002-accounts.ts'
 import * as m0003 from './migrations/0003-diary.ts'
@@ -8,6 +12,7 @@ import * as m0005 from './migrations/0005-comments.ts'
 import * as m0006 from './migrations/0006-imports.ts'
 import * as m0007 from './migrations/0007-list-keys.ts'
 import type { DB } from './schema.ts'
+import { CONTENT_CHANNEL } from './settings.ts'
 
 export type { DB }
 export type Tx = Transaction<DB>
@@ -73,12 +78,130 @@ function withStatementCache(sqlite: Database.Database): Database.Database {
   })
 }
 
-/** Brings the schema up to date; run at every start. */
-export async function migrate(db: Kysely<DB>): Promise<void> {
+/** Called with the payload of a content notification once the transaction that sent it has committed. */
+export type CommitListener = (payload: string) => void
+
+/** The statement `notifyContentChange` sends; the driver below recognises it by this prefix. */
+export const NOTIFY_SQL_PREFIX = 'select pg_notify('
+
+export type PostgresDatabase = {
+  db: Kysely<DB>
+  /** Registers a listener for content changes committed through this pool (see `notifyContentChange`). */
+  onCommittedNotify(listener: CommitListener): void
+}
+
+/**
+ * Opens a pool of connections to the PostgreSQL database at `url` (`postgres://user:pass@host:port/db`).
+ * Counts come back as numbers rather than strings (they never approach 2^53). The driver tells
+ * `onCommittedNotify` listeners about content changes this process committed, as soon as the
+ * COMMIT returns: the page cache of this server then never serves a page older than a write it
+ * made itself, even before PostgreSQL delivers the notification to its listening connection.
+ */
+export function openPostgres(url: string, options: { poolSize?: number } = {}): PostgresDatabase {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    application_name: 'dramalog',
+    types: { getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === 20 ? Number : pg.types.getTypeParser(oid, format as 'text')) },
+  })
+  // An idle connection that breaks (a restarted server) is dropped by the pool; without a listener Node would exit.
+  pool.on('error', (err) => console.error('PostgreSQL connection lost:', err.message))
+  const listeners: CommitListener[] = []
+  const committed = (payload: string) => {
+    for (const l of listeners) l(payload)
+  }
+  class Dialect extends PostgresDialect {
+    override createDriver(): Driver {
+      return new CommitNotifyingDriver(super.createDriver(), committed)
+    }
+  }
+  const db = new Kysely<DB>({ dialect: new Dialect({ pool }) })
+  return { db, onCommittedNotify: (l) => void listeners.push(l) }
+}
+
+/**
+ * Wraps Kysely's PostgreSQL driver to see, per connection, whether a transaction sent a content
+ * notification, and to report it once its COMMIT succeeded (or at once outside a transaction).
+ */
+class CommitNotifyingDriver implements Driver {
+  private readonly inner = new WeakMap<DatabaseConnection, DatabaseConnection>()
+  private readonly state = new WeakMap<DatabaseConnection, { inTransaction: boolean; payload: string | null }>()
+
+  constructor(private readonly driver: Driver, private readonly committed: CommitListener) {}
+
+  init() {
+    return this.driver.init()
+  }
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    const connection = await this.driver.acquireConnection()
+    const state = { inTransaction: false, payload: null as string | null }
+    const wrapped: DatabaseConnection = {
+      executeQuery: async <R>(query: CompiledQuery): Promise<QueryResult<R>> => {
+        const result = await connection.executeQuery<R>(query)
+        if (query.sql.startsWith(NOTIFY_SQL_PREFIX) && query.parameters[0] === CONTENT_CHANNEL && typeof query.parameters[1] === 'string') {
+          if (state.inTransaction) state.payload = query.parameters[1]
+          else this.committed(query.parameters[1])
+        }
+        return result
+      },
+      streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
+    }
+    this.inner.set(wrapped, connection)
+    this.state.set(wrapped, state)
+    return wrapped
+  }
+
+  private unwrap(connection: DatabaseConnection): DatabaseConnection {
+    return this.inner.get(connection) ?? connection
+  }
+
+  async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings) {
+    await this.driver.beginTransaction(this.unwrap(connection), settings)
+    this.reset(connection, true)
+  }
+
+  async commitTransaction(connection: DatabaseConnection) {
+    const payload = this.state.get(connection)?.payload
+    this.reset(connection, false)
+    await this.driver.commitTransaction(this.unwrap(connection))
+    if (payload) this.committed(payload)
+  }
+
+  async rollbackTransaction(connection: DatabaseConnection) {
+    this.reset(connection, false)
+    await this.driver.rollbackTransaction(this.unwrap(connection))
+  }
+
+  private reset(connection: DatabaseConnection, inTransaction: boolean) {
+    const state = this.state.get(connection)
+    if (state) Object.assign(state, { inTransaction, payload: null })
+  }
+
+  releaseConnection(connection: DatabaseConnection) {
+    return this.driver.releaseConnection(this.unwrap(connection))
+  }
+
+  destroy() {
+    return this.driver.destroy()
+  }
+}
+
+/**
+ * Brings the schema up to date; run at every start. On PostgreSQL Kysely runs the migrations in
+ * one transaction under an advisory lock: when several app servers start together one migrates
+ * and the others wait for it, then find nothing left to do. Returns the names of the migrations
+ * this call applied (all of them for a new database).
+ */
+export async function migrate(db: Kysely<DB>): Promise<string[]> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } })
   const { error, results } = await migrator.migrateToLatest()
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown'
     throw new Error(`database migration ${failed} failed`, { cause: error })
   }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
 }
+
+/** The first migration: a call of `migrate` that applied it made the database's schema. */
+export const FIRST_MIGRATION = '0001-initial'

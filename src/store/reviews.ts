@@ -5,7 +5,7 @@ import { slugify, truncateSlug } from '../domain/slug.ts'
 import type { Conn, Tx } from './db.ts'
 import type { ReviewRow, SectionRow } from './schema.ts'
 import { nameKey } from './migrations/0006-imports.ts'
-import { sqliteSearchIndex } from './search.ts'
+import { searchIndexFor } from './search-index.ts'
 import { SUMMARY_COLUMNS, toSummary } from './summaries.ts'
 
 const bool = (n: number | null) => (n === null ? null : n === 1)
@@ -151,7 +151,7 @@ export async function saveReview(trx: Tx, r: RenderedReview, existingId: number 
   }
   // Same transaction: the search index never disagrees with what was saved. It is handed what was
   // just written (with tag and person names as stored) rather than reading it back.
-  await sqliteSearchIndex.reindexReview(trx, id, {
+  await searchIndexFor(trx).reindexReview(trx, id, {
     title: row.title, native_title: row.native_title, romanized_title: row.romanized_title, headline: row.headline, hook: row.hook,
     intro_html: row.intro_html,
     sections: d.sections.map((s, i) => ({ aspect: s.aspect, verdict: s.verdict, body_html: r.sectionHtml[i] ?? '', spoiler: s.spoiler ? 1 : 0 })),
@@ -277,7 +277,7 @@ export async function publishDue(trx: Tx, now: string): Promise<string[]> {
     .where('published_at', '<=', now)
     .returning(['id', 'slug'])
     .execute()
-  for (const r of rows) await sqliteSearchIndex.reindexReview(trx, r.id)
+  for (const r of rows) await searchIndexFor(trx).reindexReview(trx, r.id)
   return rows.map((r) => r.slug)
 }
 

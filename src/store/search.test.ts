@@ -5,13 +5,14 @@ import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { TRICKY_STRINGS } from '../../test/arbitraries.ts'
 import { tempDataDir } from '../../test/helpers/server.ts'
+import { openTestSite } from '../../test/helpers/sites.ts'
 import type { Highlighted, SearchHit, SearchQuery } from '../domain/search.ts'
 import { publishScheduled } from '../services/edit-review.ts'
 import { importFiles } from '../services/import-files.ts'
 import { loadDemo } from '../services/load-demo.ts'
-import { openSite, type Site } from '../services/site.ts'
+import type { Site } from '../services/site.ts'
 import * as migration from './migrations/0004-search.ts'
-import { sqliteSearchIndex } from './search.ts'
+import { searchIndexFor } from './search-index.ts'
 
 // One real SQLite site with the demo reviews for the whole file: loading the demo renders posters,
 // which takes a while. Tests that add reviews use words no demo review contains.
@@ -20,7 +21,7 @@ let site: Site
 
 beforeAll(async () => {
   data = tempDataDir()
-  site = await openSite({ dataDir: data.dir, databaseUrl: null })
+  site = await openTestSite(data.dir)
   await loadDemo(site)
 })
 afterAll(async () => {
@@ -28,7 +29,7 @@ afterAll(async () => {
   data.remove()
 })
 
-const search = (text: string, more: Omit<SearchQuery, 'text'> = {}) => sqliteSearchIndex.search(site.db, { text, perPage: 50, ...more })
+const search = (text: string, more: Omit<SearchQuery, 'text'> = {}) => searchIndexFor(site.db).search(site.db, { text, perPage: 50, ...more })
 const slugsFor = async (text: string, more: Omit<SearchQuery, 'text'> = {}) => (await search(text, more)).items.map((h) => h.review.slug)
 /** Highlighted text with marks as [brackets]. */
 const shown = (h: Highlighted | null | undefined) => (h ?? []).map((s) => (s.mark ? `[${s.text}]` : s.text)).join('')
@@ -271,7 +272,7 @@ describe('highlights and excerpts', () => {
 describe('the migration', () => {
   it('indexes the reviews a site already has', async () => {
     const other = tempDataDir()
-    const older = await openSite({ dataDir: other.dir, databaseUrl: null })
+    const older = await openTestSite(other.dir)
     try {
       const file = join(other.dir, 'old.json')
       writeFileSync(file, JSON.stringify({ slug: 'bassoon-bay', title: 'Bassoon Bay', nativeTitle: '바순만', intro: 'Saved before search existed.' }))
@@ -279,8 +280,8 @@ describe('the migration', () => {
       // As before 0004 ran: reviews, no search table. (Later migrations exist, so it is run directly.)
       await sql`DROP TABLE review_search`.execute(older.db)
       await migration.up(older.db)
-      expect((await sqliteSearchIndex.search(older.db, { text: 'bassoon' })).items.map((h) => h.review.slug)).toEqual(['bassoon-bay'])
-      expect((await sqliteSearchIndex.search(older.db, { text: '순만' })).total).toBe(1)
+      expect((await searchIndexFor(older.db).search(older.db, { text: 'bassoon' })).items.map((h) => h.review.slug)).toEqual(['bassoon-bay'])
+      expect((await searchIndexFor(older.db).search(older.db, { text: '순만' })).total).toBe(1)
     } finally {
       await older.close()
       other.remove()

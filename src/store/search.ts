@@ -9,8 +9,10 @@ import type { Conn, DB, Tx } from './db.ts'
 import { SUMMARY_COLUMNS, toSummary } from './summaries.ts'
 
 /**
- * Full-text search over reviews. SQLite implements it with FTS5 (below); PostgreSQL will with a
- * tsvector column and a GIN index. Only published reviews are found: the status is checked when
+ * Full-text search over reviews. SQLite implements it with FTS5 (below), PostgreSQL with a
+ * tsvector column and a GIN index (search-postgres.ts); `searchIndexFor` (search-index.ts) picks
+ * the one of a connection. What is indexed, how results are paged and how highlights become
+ * excerpts is shared, so both find and show the same. Only published reviews are found: the status is checked when
  * searching, so publishing or unpublishing never leaves the index wrong.
  */
 export interface SearchIndex {
@@ -23,6 +25,10 @@ export interface SearchIndex {
   removeReview(trx: Tx, reviewId: number): Promise<void>
   /** Published reviews that match, best first, one page at a time; any text is safe to pass. */
   search(db: Conn, query: SearchQuery): Promise<SearchPage>
+  /** Creates the index's tables (migration 0004). */
+  createTable(db: Kysely<any>): Promise<void>
+  /** Indexes every review again (after creating the table, a restore, or to repair it). */
+  rebuild(trx: Tx): Promise<void>
 }
 
 /*
@@ -40,8 +46,8 @@ export interface SearchIndex {
  *
  * The order of the columns matters: bm25() weights and highlight() name them by position.
  */
-const COLUMNS = ['title', 'native_title', 'headline', 'hook', 'body', 'spoilers', 'tags', 'people', 'cjk_head', 'cjk_body'] as const
-type Column = (typeof COLUMNS)[number]
+export const COLUMNS = ['title', 'native_title', 'headline', 'hook', 'body', 'spoilers', 'tags', 'people', 'cjk_head', 'cjk_body'] as const
+export type Column = (typeof COLUMNS)[number]
 const col = (name: Column) => COLUMNS.indexOf(name)
 
 /** Title matches rank highest, then the other names of the show, then what sits beside them. */
@@ -52,26 +58,8 @@ const WEIGHTS: Record<Column, number> = {
 const BM25 = sql.raw(`bm25(review_search, ${COLUMNS.map((c) => WEIGHTS[c].toFixed(1)).join(', ')}, 0.0)`)
 
 // highlight() wraps matches in these; indexed text never holds them (cleanText removes control characters).
-const OPEN = '\u0002'
-const CLOSE = '\u0003'
-
-/**
- * Creates the search table. The index is derived data, so its migration uses this current
- * definition; a later change to the columns drops the table, calls this and refills it.
- */
-export async function createSearchTable(db: Kysely<any>): Promise<void> {
-  await sql`CREATE VIRTUAL TABLE review_search USING fts5(
-    ${sql.raw(COLUMNS.join(', '))}, section_map UNINDEXED,
-    tokenize = 'porter unicode61 remove_diacritics 2'
-  )`.execute(db)
-}
-
-/** Indexes every review again (after creating the table, or to repair it). */
-export async function rebuildSearchIndex(trx: Tx): Promise<void> {
-  await sql`DELETE FROM review_search`.execute(trx)
-  const rows = await trx.selectFrom('reviews').select('id').orderBy('id').execute()
-  for (const { id } of rows) await sqliteSearchIndex.reindexReview(trx, id)
-}
+export const OPEN = '\u0002'
+export const CLOSE = '\u0003'
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' }
 
@@ -91,12 +79,12 @@ export function htmlToText(html: string): string {
 }
 
 /** Where the intro and each rubric section sit in the body and spoilers columns. */
-type SectionMap = {
+export type SectionMap = {
   intro: [number, number]
   sections: { col: 'body' | 'spoilers'; aspect: string; verdict: [number, number] | null; text: [number, number] }[]
 }
 
-type IndexedDocument = Record<Column, string> & { section_map: string }
+export type IndexedDocument = Record<Column, string> & { section_map: string }
 
 /** What the index reads of a review: its names, texts and rendered HTML. */
 export type IndexSource = {
@@ -111,7 +99,7 @@ export type IndexSource = {
   people: string[]
 }
 
-async function loadSource(db: Conn, reviewId: number): Promise<IndexSource | null> {
+export async function loadSource(db: Conn, reviewId: number): Promise<IndexSource | null> {
   const row = await db
     .selectFrom('reviews')
     .select(['title', 'native_title', 'romanized_title', 'headline', 'hook', 'intro_html'])
@@ -138,7 +126,7 @@ async function loadSource(db: Conn, reviewId: number): Promise<IndexSource | nul
   return { ...row, sections, tags: tags.map((t) => t.name), people: people.map((p) => p.name) }
 }
 
-function indexedDocument(src: IndexSource): IndexedDocument {
+export function indexedDocument(src: IndexSource): IndexedDocument {
   const { sections } = src
   const row = src
   const text = (s: string | null) => cleanText(s ?? '').normalize('NFC')
@@ -202,7 +190,7 @@ export function matchExpression(s: ParsedSearch): string {
   return s.exclusions.length ? `(${all}) NOT (${s.exclusions.map(termExpr).join(' OR ')})` : all
 }
 
-function filterConditions(f: SearchFilters): RawBuilder<unknown> {
+export function filterConditions(f: SearchFilters): RawBuilder<unknown> {
   const conds: RawBuilder<unknown>[] = [sql`r.status = 'published'`]
   if (f.country !== null) conds.push(sql`r.origin_code = ${f.country}`)
   if (f.platform !== null) conds.push(sql`r.platform_slug = ${f.platform}`)
@@ -212,10 +200,10 @@ function filterConditions(f: SearchFilters): RawBuilder<unknown> {
 }
 
 // The same columns the other lists read, so `toSummary` from the review store maps them.
-const SUMMARY = sql.raw(['id', ...SUMMARY_COLUMNS].map((c) => `r.${c}`).join(', '))
-type SummaryRow = Pick<DB['reviews'], (typeof SUMMARY_COLUMNS)[number]> & { id: number }
+export const SUMMARY = sql.raw(['id', ...SUMMARY_COLUMNS].map((c) => `r.${c}`).join(', '))
+export type SummaryRow = Pick<DB['reviews'], (typeof SUMMARY_COLUMNS)[number]> & { id: number }
 
-type HitRow = SummaryRow & Record<`hl_${Column}`, string | null> & { section_map: string }
+export type HitRow = SummaryRow & Record<`hl_${Column}`, string | null> & { section_map: string }
 
 const HIGHLIGHTS = sql.raw(
   COLUMNS.slice(0, 8)
@@ -223,7 +211,7 @@ const HIGHLIGHTS = sql.raw(
     .join(', '),
 )
 
-function pageOf(requested: number | undefined, total: number, perPage: number) {
+export function pageOf(requested: number | undefined, total: number, perPage: number) {
   const pageCount = Math.max(1, Math.ceil(total / perPage))
   const page = Math.min(Math.max(1, Math.floor(requested ?? 1) || 1), pageCount)
   return { page, pageCount, offset: (page - 1) * perPage }
@@ -304,7 +292,7 @@ async function searchText(db: Conn, parsed: ParsedSearch, filters: SearchFilters
   return { items, total, page, perPage, pageCount }
 }
 
-async function listFiltered(db: Conn, filters: SearchFilters, requested: number | undefined, perPage: number): Promise<SearchPage> {
+export async function listFiltered(db: Conn, filters: SearchFilters, requested: number | undefined, perPage: number): Promise<SearchPage> {
   const where = filterConditions(filters)
   const counted = await sql<{ n: number }>`SELECT count(*) AS n FROM reviews r WHERE ${where}`.execute(db)
   const total = Number(counted.rows[0]?.n ?? 0)
@@ -458,7 +446,7 @@ function bodyExcerpt(body: Marked, map: SectionMap): SearchExcerpt | null {
   }
 }
 
-function toHit(row: HitRow, runs: readonly string[]): SearchHit {
+export function toHit(row: HitRow, runs: readonly string[]): SearchHit {
   const marked = (c: Column) => readMarked(row[`hl_${c}`], runs)
   const optional = (c: Column) => {
     const m = marked(c)
@@ -505,14 +493,41 @@ export const sqliteSearchIndex: SearchIndex = {
     await sql`DELETE FROM review_search WHERE rowid = ${BigInt(reviewId)}`.execute(trx)
   },
 
-  async search(db, query) {
-    const filters = { ...NO_FILTERS, ...query.filters }
-    const perPage = Math.min(100, Math.max(1, Math.floor(query.perPage ?? 12) || 12))
-    const parsed = parseSearch(query.text)
-    if (isUsefulSearch(parsed)) return searchText(db, parsed, filters, query.page, perPage)
-    if (hasFilters(filters)) return listFiltered(db, filters, query.page, perPage)
-    return { items: [], total: 0, page: 1, perPage, pageCount: 1 }
+  search: (db, query) => searchWith(db, query, searchText),
+
+  /*
+   * Created by migration 0004: the index is derived data, so its migration uses this current
+   * definition; a later change to the columns drops the table, calls this and refills it.
+   */
+  async createTable(db) {
+    await sql`CREATE VIRTUAL TABLE review_search USING fts5(
+      ${sql.raw(COLUMNS.join(', '))}, section_map UNINDEXED,
+      tokenize = 'porter unicode61 remove_diacritics 2'
+    )`.execute(db)
   },
+
+  async rebuild(trx) {
+    await sql`DELETE FROM review_search`.execute(trx)
+    const rows = await trx.selectFrom('reviews').select('id').orderBy('id').execute()
+    for (const { id } of rows) await this.reindexReview(trx, id)
+  },
+}
+
+/**
+ * Runs a search the same way in every dialect: parses the text, asks `searchText` when there are
+ * words to find, lists filtered reviews newest first when there are only filters.
+ */
+export async function searchWith(
+  db: Conn,
+  query: SearchQuery,
+  searchText: (db: Conn, parsed: ParsedSearch, filters: SearchFilters, requested: number | undefined, perPage: number) => Promise<SearchPage>,
+): Promise<SearchPage> {
+  const filters = { ...NO_FILTERS, ...query.filters }
+  const perPage = Math.min(100, Math.max(1, Math.floor(query.perPage ?? 12) || 12))
+  const parsed = parseSearch(query.text)
+  if (isUsefulSearch(parsed)) return searchText(db, parsed, filters, query.page, perPage)
+  if (hasFilters(filters)) return listFiltered(db, filters, query.page, perPage)
+  return { items: [], total: 0, page: 1, perPage, pageCount: 1 }
 }
 
 /** What the filter selects offer: the countries, platforms and years of published reviews. */

@@ -1,7 +1,6 @@
 import type { Context } from 'hono'
 import { NotFoundError } from '../domain/errors.ts'
 import type { Site } from '../services/site.ts'
-import { getContentStamp } from '../store/settings.ts'
 import { PageCache } from './page-cache.ts'
 
 /**
@@ -30,7 +29,7 @@ export type PageResponder = (c: Context<any>, render: () => Promise<string>, pat
 export function pageResponder(site: Site): PageResponder {
   const cache = new PageCache()
   return async function respond(c, render, path = c.req.path) {
-    const { version, updatedAt } = await getContentStamp(site.db)
+    const { version, updatedAt } = await site.contentStamp()
     // Query strings are not in the key: pages read none but the ones their routes turned into `path`.
     const page = cache.get(version, path) ?? cache.set(version, path, 200, await render())
     if (isFresh(c, page.etag, updatedAt)) return c.body(null, 304)
@@ -49,7 +48,7 @@ export type BodyResponder = (c: Context<any>, key: string, contentType: string, 
 export function bodyResponder(site: Site): BodyResponder {
   const cache = new PageCache()
   return async function respondWithBody(c, key, contentType, render) {
-    const { version, updatedAt } = await getContentStamp(site.db)
+    const { version, updatedAt } = await site.contentStamp()
     const body = cache.get(version, key) ?? cache.set(version, key, 200, await render())
     c.header('Content-Type', contentType)
     if (isFresh(c, body.etag, updatedAt)) return c.body(null, 304)

@@ -1,10 +1,11 @@
 import { sql, type Kysely } from 'kysely'
+import { autoId, floatType } from '../dialect.ts'
 
 // Migrations take Kysely<any>: they describe the schema as it was then, not as DB types say now.
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('reviews')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', autoId(db))
     .addColumn('slug', 'text', (c) => c.notNull().unique())
     .addColumn('title', 'text', (c) => c.notNull())
     .addColumn('native_title', 'text')
@@ -45,14 +46,14 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('sections')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', autoId(db))
     .addColumn('review_id', 'integer', (c) => c.notNull().references('reviews.id').onDelete('cascade'))
     .addColumn('position', 'integer', (c) => c.notNull())
     .addColumn('aspect', 'text', (c) => c.notNull())
     .addColumn('verdict', 'text', (c) => c.notNull())
     .addColumn('body_md', 'text', (c) => c.notNull())
     .addColumn('body_html', 'text', (c) => c.notNull())
-    .addColumn('score', 'real')
+    .addColumn('score', floatType(db))
     .addColumn('score_max', 'integer')
     .addColumn('spoiler', 'integer', (c) => c.notNull().defaultTo(0))
     .addUniqueConstraint('sections_review_position', ['review_id', 'position'])
@@ -70,7 +71,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('tags')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', autoId(db))
     .addColumn('slug', 'text', (c) => c.notNull().unique())
     .addColumn('name', 'text', (c) => c.notNull())
     .execute()
@@ -85,7 +86,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('people')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', autoId(db))
     .addColumn('slug', 'text', (c) => c.notNull().unique())
     .addColumn('name', 'text', (c) => c.notNull())
     .execute()

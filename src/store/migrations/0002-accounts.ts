@@ -1,9 +1,10 @@
 import type { Kysely } from 'kysely'
+import { autoId } from '../dialect.ts'
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('users')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', autoId(db))
     .addColumn('username', 'text', (c) => c.notNull().unique())
     .addColumn('display_name', 'text', (c) => c.notNull())
     .addColumn('password_hash', 'text', (c) => c.notNull())
@@ -36,7 +37,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // Every save of a review keeps its whole document, for history, diffs and restore.
   await db.schema
     .createTable('revisions')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', autoId(db))
     .addColumn('review_id', 'integer', (c) => c.notNull().references('reviews.id').onDelete('cascade'))
     .addColumn('revision', 'integer', (c) => c.notNull())
     .addColumn('doc_json', 'text', (c) => c.notNull())

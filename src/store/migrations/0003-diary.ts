@@ -1,10 +1,11 @@
 import type { Kysely } from 'kysely'
+import { autoId } from '../dialect.ts'
 
 // The watch diary: what was watched, when and how far, with or without a review.
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('diary_entries')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', autoId(db))
     .addColumn('title', 'text', (c) => c.notNull())
     .addColumn('origin_code', 'text')
     .addColumn('platform', 'text')

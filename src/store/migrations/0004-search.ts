@@ -1,16 +1,20 @@
 import type { Kysely } from 'kysely'
 import type { Tx } from '../db.ts'
-import { createSearchTable, rebuildSearchIndex } from '../search.ts'
+import { searchIndexFor } from '../search-index.ts'
 
-// Full-text search: an FTS5 table (see search.ts for its columns and why CJK text is indexed as
-// character pairs), filled with the reviews already there. The index is derived data, so unlike
-// other migrations this one uses the current definition rather than a frozen copy.
+// Full-text search: the index of the database's dialect (search.ts, search-postgres.ts), filled
+// with the reviews already there. The index is derived data, so unlike other migrations this one
+// uses the current definition rather than a frozen copy.
 export async function up(db: Kysely<any>): Promise<void> {
-  // Kysely runs SQLite migrations outside a transaction; one here means a failed fill leaves no table behind.
-  await db.transaction().execute(async (trx) => {
-    await createSearchTable(trx)
-    await rebuildSearchIndex(trx as Tx)
-  })
+  const index = searchIndexFor(db)
+  const fill = async (trx: Kysely<any>) => {
+    await index.createTable(trx)
+    await index.rebuild(trx as Tx)
+  }
+  // Kysely runs SQLite migrations outside a transaction; one here means a failed fill leaves no
+  // table behind. PostgreSQL migrations already run in one.
+  if (db.isTransaction) await fill(db)
+  else await db.transaction().execute(fill)
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

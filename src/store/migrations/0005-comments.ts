@@ -1,11 +1,12 @@
 import type { Kysely } from 'kysely'
+import { autoId } from '../dialect.ts'
 
 // Reader comments with their moderation state, the people whose comments skip the queue, and the
 // recent posts of each address (kept in the database so every app server shares the rate limit).
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('comments')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', autoId(db))
     .addColumn('review_id', 'integer', (c) => c.notNull().references('reviews.id').onDelete('cascade'))
     // One level of replies: a reply's parent is always a top-level comment; deleting it takes the replies along.
     .addColumn('parent_id', 'integer', (c) => c.references('comments.id').onDelete('cascade'))
@@ -37,7 +38,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('comment_posts')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', autoId(db))
     .addColumn('ip_hash', 'text', (c) => c.notNull())
     .addColumn('posted_at', 'text', (c) => c.notNull())
     .execute()

@@ -2,7 +2,6 @@ import { Hono, type Context } from 'hono'
 import { DramalogError, NotFoundError } from '../../domain/errors.ts'
 import { loadApiReview, loadApiReviews } from '../../services/browse.ts'
 import type { Site } from '../../services/site.ts'
-import { getContentVersion } from '../../store/settings.ts'
 import type { AuthEnv } from '../auth.ts'
 import { PageCache } from '../page-cache.ts'
 import { chromeFor } from '../../pages/public-pages.tsx'
@@ -20,7 +19,7 @@ const STATUS: Partial<Record<DramalogError['code'], 400 | 403 | 404 | 409>> = {
 function jsonResponder(site: Site) {
   const cache = new PageCache(2000)
   return async function respondJson(c: Context<AuthEnv>, build: () => Promise<unknown>): Promise<Response> {
-    const version = await getContentVersion(site.db)
+    const { version } = await site.contentStamp()
     const key = c.req.path + new URL(c.req.url).search
     const cached = cache.get(version, key) ?? cache.set(version, key, 200, `${JSON.stringify(await build(), null, 2)}\n`)
     c.header('ETag', cached.etag)
