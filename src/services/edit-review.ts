@@ -8,6 +8,7 @@ import { canEditReview, type SessionUser } from '../domain/user.ts'
 import { POSTER_FORMATS, POSTER_WIDTHS, posterKey, posterVariantPath } from '../domain/media-paths.ts'
 import { storeUploadedPoster } from '../media/upload.ts'
 import { findIdentityBySlug, findReviewById, publishDue, saveReview, StaleRevisionError } from '../store/reviews.ts'
+import { tryTransactionLock } from '../store/dialect.ts'
 import { bumpContentVersion } from '../store/settings.ts'
 import { renderReview } from './render-review.ts'
 import { resolveSlug } from './slugs.ts'
@@ -101,9 +102,14 @@ export async function restoreRevision(site: Site, user: SessionUser, id: number,
   return saveFromEditor(site, user, { id, baseRevision, doc }, now)
 }
 
-/** Publishes scheduled reviews whose time has come; returns their slugs. */
+/**
+ * Publishes scheduled reviews whose time has come; returns their slugs. Every app server runs this
+ * on a timer; on PostgreSQL the first to take the lock does the work and the others skip this
+ * round (the update itself would not publish a review twice either: it picks rows still scheduled).
+ */
 export async function publishScheduled(site: Site, now = new Date()): Promise<string[]> {
   return site.db.transaction().execute(async (trx) => {
+    if (!(await tryTransactionLock(trx, 'publish-scheduled'))) return []
     const slugs = await publishDue(trx, now.toISOString())
     if (slugs.length) await bumpContentVersion(trx)
     return slugs

@@ -5,6 +5,7 @@ import { slugify, truncateSlug } from '../domain/slug.ts'
 import type { Conn, Tx } from './db.ts'
 import type { ReviewRow, SectionRow } from './schema.ts'
 import { nameKey } from './migrations/0006-imports.ts'
+import { transactionLock } from './dialect.ts'
 import { searchIndexFor } from './search-index.ts'
 import { SUMMARY_COLUMNS, toSummary } from './summaries.ts'
 
@@ -182,6 +183,15 @@ async function upsertNamed(trx: Tx, table: 'tags' | 'people', name: string): Pro
   if (found) {
     known.set(key, found)
     return found
+  }
+  // Another transaction (another app server) may be making the same name right now: wait for it,
+  // then look again, so the name is made once rather than refused as a duplicate slug.
+  if (await transactionLock(trx, `named:${table}`)) {
+    const again = await trx.selectFrom(table).select(['id', 'name']).where('name_key', '=', nameKey(name)).executeTakeFirst()
+    if (again) {
+      known.set(key, again)
+      return again
+    }
   }
   const base = truncateSlug(slugify(name)) || (table === 'tags' ? 'tag' : 'person')
   let slug = base
