@@ -9,6 +9,7 @@ const COMMANDS: { name: string; summary: string; load: () => Promise<Command> }[
   { name: 'user', summary: 'add and list accounts, change passwords', load: async () => (await import('./user.ts')).userCommand },
   { name: 'backup', summary: 'write the whole site (data and media) to one archive', load: async () => (await import('./backup.ts')).backupCommand },
   { name: 'restore', summary: 'restore a backup archive into an empty site', load: async () => (await import('./backup.ts')).restoreCommand },
+  { name: 'migrate-db', summary: 'copy the site into an empty PostgreSQL database', load: async () => (await import('./migrate-db.ts')).migrateDbCommand },
   { name: 'demo', summary: 'load the demo reviews (with generated posters)', load: async () => (await import('./demo.ts')).demoCommand },
 ]
 
@@ -17,10 +18,10 @@ const HELP = `Dramalog: a self-hosted home for TV drama reviews.
 Usage: dramalog COMMAND [options]
 
 Commands:
-${COMMANDS.map((c) => `  ${c.name.padEnd(8)} ${c.summary}`).join('\n')}
+${COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n')}
 
 Run "dramalog COMMAND --help" for a command's options.
-Environment: PORT, DRAMALOG_DATA_DIR (default ./data), DRAMALOG_BASE_URL.`
+Environment: PORT, DRAMALOG_DATA_DIR (default ./data), DATABASE_URL (postgres://…),\nDRAMALOG_MEDIA_DIR, DRAMALOG_BASE_URL.`
 
 /** Entry point of the `dramalog` executable. */
 export async function main(argv: string[]): Promise<number> {

@@ -14,7 +14,7 @@ export function tempDataDir(prefix = 'dramalog-test-'): { dir: string; remove():
 
 export type RunResult = { code: number; stdout: string; stderr: string }
 
-/** Runs the real `bin/dramalog` executable with the given data directory (and any extra environment). */
+/** Runs the real `bin/dramalog` executable with the given data directory (and SQLite, unless `extraEnv` names a DATABASE_URL). */
 export function runCli(args: string[], dataDir: string, input?: string, extraEnv: Record<string, string> = {}): Promise<RunResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
