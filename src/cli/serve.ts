@@ -29,8 +29,11 @@ reviews are loaded so there is something to see.
       process.stdout.write(`New site in ${config.dataDir}: loaded ${result.created.length} demo reviews.\n`)
     }
     // Scheduled reviews go live on time, also those whose time passed while the server was down.
+    const published = (slugs: string[]) => {
+      for (const slug of slugs) process.stdout.write(`Published scheduled review ${slug}\n`)
+    }
     const publish = () =>
-      Promise.all([publishScheduled(site), removeExpiredSessions(site)]).catch((err: unknown) => console.error('background work failed:', err))
+      Promise.all([publishScheduled(site).then(published), removeExpiredSessions(site)]).catch((err: unknown) => console.error('background work failed:', err))
     await publish()
     const timer = setInterval(publish, config.publishIntervalSeconds * 1000)
     timer.unref()
