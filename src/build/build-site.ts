@@ -130,7 +130,7 @@ export async function buildSite(site: Site, options: BuildOptions): Promise<Buil
 
   const workers = Math.min(options.workers ?? availableParallelism(), 64)
   const asked = options.workers !== undefined
-  const startPool = () => new RenderPool(workers, { dataDir: site.dataDir, databaseUrl: null, baseUrl: site.baseUrl })
+  const startPool = () => new RenderPool(workers, { dataDir: site.dataDir, databaseUrl: site.databaseUrl, mediaDir: site.mediaDir, baseUrl: site.baseUrl })
   const manifest = BuildManifest.open(manifestFile(site.dataDir, outDir))
   let pool: RenderPool | null = null
   try {

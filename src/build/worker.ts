@@ -8,7 +8,7 @@ import type { WorkerReply, WorkerSite, WorkerTask } from './workers.ts'
 // main thread reads what to build), then renders the batches of jobs it is sent with the same
 // renderer as the main thread, writes the files and says what it wrote.
 const where = workerData as WorkerSite
-const site = await openSite({ dataDir: where.dataDir, databaseUrl: where.databaseUrl, baseUrl: where.baseUrl })
+const site = await openSite({ dataDir: where.dataDir, databaseUrl: where.databaseUrl, mediaDir: where.mediaDir ?? null, baseUrl: where.baseUrl })
 const port = parentPort!
 let renderer: PageRenderer | null = null
 let out: OutputDir | null = null

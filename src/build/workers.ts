@@ -4,7 +4,7 @@ import type { PageJob } from './jobs.ts'
 import type { RenderOptions } from './render.ts'
 
 /** Where a worker finds the site: it opens it as soon as it starts. */
-export type WorkerSite = { dataDir: string; databaseUrl: string | null; baseUrl: string | null }
+export type WorkerSite = { dataDir: string; databaseUrl: string | null; mediaDir?: string | null; baseUrl: string | null }
 
 /** One job as sent to a worker: the job, the file it goes to, and the hash the manifest has of that file. */
 export type JobTask = { job: PageJob; file: string; previous: string | undefined }

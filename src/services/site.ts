@@ -12,6 +12,8 @@ import type { ContentStamp } from '../store/settings.ts'
 export type Site = {
   db: Kysely<DB>
   dialect: Dialect
+  /** The PostgreSQL address it was opened with (DATABASE_URL); null for SQLite. */
+  databaseUrl: string | null
   dataDir: string
   mediaDir: string
   /** Public address from the environment (DRAMALOG_BASE_URL); wins over the one in settings. */
@@ -34,7 +36,7 @@ export type SiteConfig = Pick<Config, 'dataDir' | 'databaseUrl'> & Partial<Pick<
  */
 export async function openSite(config: SiteConfig): Promise<Site> {
   const mediaDir = config.mediaDir ?? join(config.dataDir, 'media')
-  const common = { dataDir: config.dataDir, mediaDir, baseUrl: config.baseUrl ?? null, staticUrl: config.staticUrl ?? null }
+  const common = { databaseUrl: config.databaseUrl, dataDir: config.dataDir, mediaDir, baseUrl: config.baseUrl ?? null, staticUrl: config.staticUrl ?? null }
   if (config.databaseUrl) {
     const database = openPostgres(config.databaseUrl)
     let applied: string[]
@@ -63,7 +65,7 @@ export async function openSite(config: SiteConfig): Promise<Site> {
   return site(db, 'sqlite', isNew, readingClock(db), common)
 }
 
-function site(db: Kysely<DB>, dialect: Dialect, isNew: boolean, clock: ContentClock, common: Pick<Site, 'dataDir' | 'mediaDir' | 'baseUrl' | 'staticUrl'>): Site {
+function site(db: Kysely<DB>, dialect: Dialect, isNew: boolean, clock: ContentClock, common: Pick<Site, 'databaseUrl' | 'dataDir' | 'mediaDir' | 'baseUrl' | 'staticUrl'>): Site {
   return {
     db, dialect, isNew, ...common,
     contentStamp: () => clock.stamp(),

@@ -1,8 +1,9 @@
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
+import pg from 'pg'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { runCli, startServer, tempDataDir } from '../helpers/server.ts'
+import { runCli, tempDataDir } from '../helpers/server.ts'
 import { newTestDatabase } from '../helpers/sites.ts'
 
 // The real CLI moves the demo site from its SQLite file into an empty PostgreSQL database.
@@ -20,9 +21,19 @@ beforeAll(async () => {
 }, 180_000)
 afterAll(() => data.remove())
 
-const pg = (extra: Record<string, string> = {}) => ({ DATABASE_URL: url, ...extra })
+const onPostgres = (database = url) => ({ DATABASE_URL: database })
 
-it('copies the demo site into PostgreSQL: the same JSON export, every table counted, served from there', async () => {
+async function query<T extends pg.QueryResultRow>(database: string, text: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: database })
+  await client.connect()
+  try {
+    return (await client.query<T>(text)).rows
+  } finally {
+    await client.end()
+  }
+}
+
+it('copies the demo site into PostgreSQL: the same JSON export, every table counted', async () => {
   const before = await runCli(['export', '--format', 'json'], data.dir)
   expect(before.code, before.stderr).toBe(0)
   expect(JSON.parse(before.stdout)).toHaveLength(14)
@@ -33,28 +44,35 @@ it('copies the demo site into PostgreSQL: the same JSON export, every table coun
   expect(moved.stdout).toMatch(/^ {2}users +1 → +1 {2}ok$/m)
   expect(moved.stdout).toContain(`Start the servers with DATABASE_URL=${url}`)
 
-  const after = await runCli(['export', '--format', 'json'], data.dir, undefined, pg())
+  const after = await runCli(['export', '--format', 'json'], data.dir, undefined, onPostgres())
   expect(after.code, after.stderr).toBe(0)
   expect(after.stdout).toBe(before.stdout)
 
-  // The account came along (its password too), and search works from the rebuilt index.
-  const server = await startServer(data.dir, pg())
-  try {
-    const search = await (await fetch(`${server.url}/search?q=${encodeURIComponent('종이')}`)).text()
-    expect(search).toContain('/reviews/paper-lanterns-season-1')
-    const login = await runCli(['user', 'list'], data.dir, undefined, pg())
-    expect(login.stdout).toContain('mira')
-  } finally {
-    await server.stop()
-  }
+  // The account came along with its password hash, and the search index was rebuilt.
+  const sqlite = new Database(join(data.dir, 'dramalog.sqlite'), { readonly: true })
+  const hash = (sqlite.prepare('SELECT password_hash FROM users').get() as { password_hash: string }).password_hash
+  sqlite.close()
+  expect(await query(url, 'SELECT username, password_hash FROM users')).toEqual([{ username: 'mira', password_hash: hash }])
+  expect(await query(url, 'SELECT count(*)::int AS n FROM review_search')).toEqual([{ n: 14 }])
+})
+
+it('builds the static site from PostgreSQL, on render threads too', async () => {
+  // A review only PostgreSQL has (the SQLite file is still in the data folder).
+  const file = join(data.dir, 'only-in-postgres.json')
+  writeFileSync(file, JSON.stringify({ title: 'Only In Postgres', year: 2025, intro: 'Words.', status: 'published' }))
+  expect((await runCli(['import', file], data.dir, undefined, onPostgres())).code).toBe(0)
+  const out = join(data.dir, 'dist')
+  const built = await runCli(['build', '--out', out, '--jobs', '2', '--base-url', 'https://drama.example/'], data.dir, undefined, onPostgres())
+  expect(built.code, built.stderr).toBe(0)
+  expect(readFileSync(join(out, 'reviews', 'paper-lanterns-season-1', 'index.html'), 'utf8')).toContain('Paper Lanterns')
+  expect(readFileSync(join(out, 'reviews', 'only-in-postgres', 'index.html'), 'utf8')).toContain('Only In Postgres')
 })
 
 it('refuses a database that is not empty, changing nothing', async () => {
   const again = await runCli(['migrate-db', '--to', url], data.dir)
   expect(again.code).toBe(1)
-  expect(again.stderr).toMatch(/the target database is not empty \(.*reviews: 14 rows.*\); migrate-db copies into an empty database only/)
-  const after = await runCli(['export', '--format', 'json'], data.dir, undefined, pg())
-  expect(JSON.parse(after.stdout)).toHaveLength(14)
+  expect(again.stderr).toMatch(/the target database is not empty \(.*reviews: 15 rows.*\); migrate-db copies into an empty database only/)
+  expect(await query(url, 'SELECT count(*)::int AS n FROM reviews')).toEqual([{ n: 15 }])
 })
 
 it('says what is wrong with the address', async () => {
@@ -81,8 +99,9 @@ it('copies nothing when PostgreSQL refuses a row, and names it', async () => {
     expect(moved.code).toBe(1)
     expect(moved.stderr).toContain(`reviews:2: (row): refused by the database (invalid input syntax for type integer: "twenty")`)
     expect(moved.stderr).toContain('nothing was written')
-    const users = await runCli(['export', '--format', 'json'], other.dir, undefined, { DATABASE_URL: target })
-    expect(JSON.parse(users.stdout)).toEqual([])
+    for (const table of ['reviews', 'sections', 'users', 'revisions']) {
+      expect(await query(target, `SELECT count(*)::int AS n FROM ${table}`), table).toEqual([{ n: 0 }])
+    }
   } finally {
     other.remove()
   }
