@@ -21,6 +21,7 @@ import autocannon from 'autocannon'
 import { corpusReview, wordWithShare } from './corpus.ts'
 import { writeLetterboxdZip, writeWxr } from './formats.ts'
 import { buildBenchmark } from './build.ts'
+import { clusterBenchmark } from './cluster.ts'
 
 const N = Number(process.env.BENCH_REVIEWS ?? 1000)
 const LOAD_N = Number(process.env.BENCH_LOAD_REVIEWS ?? 10_000)
@@ -229,7 +230,7 @@ async function pagesAndSearch(work: string): Promise<void> {
 }
 
 // `npm run bench` runs every section; `npm run bench -- pages formats` only those named.
-const SECTIONS: Record<string, (work: string) => Promise<void>> = { pages: pagesAndSearch, formats: importFormats, build: buildBenchmark }
+const SECTIONS: Record<string, (work: string) => Promise<void>> = { pages: pagesAndSearch, cluster: clusterBenchmark, formats: importFormats, build: buildBenchmark }
 const asked = process.argv.slice(2)
 const unknown = asked.filter((a) => !(a in SECTIONS))
 if (unknown.length) {
