@@ -26,7 +26,7 @@ reviews are loaded so there is something to see.
     if (site.isNew) {
       const progress = createProgress('Loading demo content')
       const result = await loadDemo(site, (d, t, label) => progress.update(d, t, label)).finally(() => progress.stop())
-      process.stdout.write(`New site in ${config.dataDir}: loaded ${result.created.length} demo reviews.\n`)
+      process.stdout.write(`New site in ${site.dialect === 'postgres' ? 'PostgreSQL' : config.dataDir}: loaded ${result.created.length} demo reviews.\n`)
     }
     // Scheduled reviews go live on time, also those whose time passed while the server was down.
     const published = (slugs: string[]) => {
