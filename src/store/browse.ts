@@ -2,6 +2,7 @@ import { sql, type SelectQueryBuilder } from 'kysely'
 import { countryByCode } from '../domain/countries.ts'
 import type { Page, ReviewRecord, ReviewSummary } from '../domain/records.ts'
 import type { Conn, DB } from './db.ts'
+import { binaryText } from './dialect.ts'
 import { nameKey } from './migrations/0006-imports.ts'
 import { loadRecords, SUMMARY_COLUMNS, toSummary } from './reviews.ts'
 
@@ -63,12 +64,12 @@ function matching(db: Conn, f: BrowseFilter): ReviewsQuery {
 }
 
 /** Orders a filtered query; ties fall back to newest first, then id, so pages never overlap. */
-function ordered<O>(q: SelectQueryBuilder<DB, 'reviews', O>, sort: BrowseSort, lowerIsBetter: boolean) {
+function ordered<O>(db: Conn, q: SelectQueryBuilder<DB, 'reviews', O>, sort: BrowseSort, lowerIsBetter: boolean) {
   switch (sort) {
     case 'oldest':
       return q.orderBy('reviews.sort_date', 'asc').orderBy('reviews.id', 'asc')
     case 'title':
-      return q.orderBy(sql`lower(reviews.title)`, 'asc').orderBy('reviews.id', 'asc')
+      return q.orderBy(binaryText(db, sql`lower(reviews.title)`), 'asc').orderBy('reviews.id', 'asc')
     case 'meter':
       // Unrated reviews go last either way; the share of the maximum compares reviews saved under different scales.
       return q
@@ -96,7 +97,7 @@ function pageOf<T>(items: T[], total: number, q: BrowseQuery): Page<T> {
 /** One page of published reviews matching a filter, as list cards show them. */
 export async function browseSummaries(db: Conn, q: BrowseQuery): Promise<Page<ReviewSummary>> {
   const total = await countMatching(db, q.filter)
-  const rows = await ordered(matching(db, q.filter).select(SUMMARY_COLUMNS), q.sort, q.lowerIsBetter)
+  const rows = await ordered(db, matching(db, q.filter).select(SUMMARY_COLUMNS), q.sort, q.lowerIsBetter)
     .limit(q.perPage)
     .offset((q.page - 1) * q.perPage)
     .execute()
@@ -106,7 +107,7 @@ export async function browseSummaries(db: Conn, q: BrowseQuery): Promise<Page<Re
 /** One page of published reviews matching a filter, each with everything it holds (what the read API returns). */
 export async function browseRecords(db: Conn, q: BrowseQuery): Promise<Page<ReviewRecord>> {
   const total = await countMatching(db, q.filter)
-  const rows = await ordered(matching(db, q.filter).selectAll('reviews'), q.sort, q.lowerIsBetter)
+  const rows = await ordered(db, matching(db, q.filter).selectAll('reviews'), q.sort, q.lowerIsBetter)
     .limit(q.perPage)
     .offset((q.page - 1) * q.perPage)
     .execute()
@@ -146,7 +147,7 @@ export function rolesByReview(credits: Credit[]): Map<string, (string | null)[]>
 
 /** Ids of the published reviews matching a filter, in a list's order. */
 export async function listOrderedIds(db: Conn, filter: BrowseFilter, sort: BrowseSort, lowerIsBetter: boolean): Promise<number[]> {
-  return (await ordered(matching(db, filter).select('reviews.id'), sort, lowerIsBetter).execute()).map((r) => r.id)
+  return (await ordered(db, matching(db, filter).select('reviews.id'), sort, lowerIsBetter).execute()).map((r) => r.id)
 }
 
 /** One value of a facet with the number of published reviews that have it. */
@@ -174,7 +175,7 @@ export async function countByCountry(db: Conn): Promise<FacetCount[]> {
 export async function countByPlatform(db: Conn): Promise<FacetCount[]> {
   const rows = await db
     .selectFrom('reviews')
-    .select(['platform_slug', (eb) => eb.fn.min('platform').as('name'), (eb) => eb.fn.countAll<number>().as('n')])
+    .select(['platform_slug', (eb) => eb.fn.min(binaryText(db, sql`platform`)).as('name'), (eb) => eb.fn.countAll<number>().as('n')])
     .where('status', '=', 'published')
     .where('platform_slug', 'is not', null)
     .where('platform_slug', '!=', '')
@@ -187,7 +188,7 @@ export async function countByPlatform(db: Conn): Promise<FacetCount[]> {
 export async function findPlatformName(db: Conn, slug: string): Promise<string | undefined> {
   const row = await db
     .selectFrom('reviews')
-    .select((eb) => eb.fn.min('platform').as('name'))
+    .select((eb) => eb.fn.min(binaryText(db, sql`platform`)).as('name'))
     .where('status', '=', 'published')
     .where('platform_slug', '=', slug)
     .executeTakeFirst()

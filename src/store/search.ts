@@ -6,6 +6,7 @@ import {
   type SearchPage, type SearchPiece, type SearchQuery, type SearchTerm,
 } from '../domain/search.ts'
 import type { Conn, DB, Tx } from './db.ts'
+import { binaryText } from './dialect.ts'
 import { SUMMARY_COLUMNS, toSummary } from './summaries.ts'
 
 /**
@@ -536,7 +537,7 @@ export async function listSearchFilterOptions(db: Conn): Promise<SearchFilterOpt
   const [countries, platforms, years] = await Promise.all([
     published.select('origin_code').distinct().where('origin_code', 'is not', null).execute(),
     published
-      .select((eb) => ['platform_slug', eb.fn.min('platform').as('platform')])
+      .select((eb) => ['platform_slug', eb.fn.min(binaryText(db, sql`platform`)).as('platform')])
       .where('platform_slug', 'is not', null)
       .groupBy('platform_slug')
       .execute(),

@@ -105,13 +105,17 @@ export async function startPostgres(): Promise<TestPostgres> {
 
 let counter = 0
 
-/** Creates an empty database on the server and returns its address. */
+/**
+ * Creates an empty database on the server and returns its address. It compares text by the rules
+ * of English (ICU's en-US), as databases made on a typical server do, not byte by byte: what
+ * Dramalog sorts or compares must come out the same as on SQLite all the same.
+ */
 export async function createDatabase(adminUrl: string, prefix = 'dramalog_test'): Promise<string> {
   const name = `${prefix}_${process.pid}_${Date.now().toString(36)}_${++counter}`
   const client = new pg.Client({ connectionString: adminUrl })
   await client.connect()
   try {
-    await client.query(`CREATE DATABASE ${name}`)
+    await client.query(`CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'`)
   } finally {
     await client.end()
   }
