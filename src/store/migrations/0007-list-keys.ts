@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely'
+import { dialectOf } from '../dialect.ts'
 
 // Every list of the site (and each static build) reads the same few columns of every published
 // review: its place in the newest-first order, what marks a change, and its facet values. Review
@@ -12,7 +13,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .columns(['status', 'sort_date', 'id', 'slug', 'revision', 'updated_at', 'render_version', 'origin_code', 'platform_slug', 'platform', 'year', 'meter_value', 'meter_max'])
     .execute()
   await db.schema.dropIndex('reviews_status_sort').execute()
-  await db.schema.createIndex('reviews_title_order').on('reviews').expression(sql`status, lower(title), id`).execute()
+  // PostgreSQL sorts titles byte-wise, as SQLite does (see binaryText), so the index must too.
+  const title = dialectOf(db) === 'postgres' ? sql`(lower(title) COLLATE "C")` : sql`lower(title)`
+  await db.schema.createIndex('reviews_title_order').on('reviews').expression(sql`status, ${title}, id`).execute()
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
