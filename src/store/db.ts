@@ -81,12 +81,12 @@ function withStatementCache(sqlite: Database.Database): Database.Database {
 /** Called with the payload of a content notification once the transaction that sent it has committed. */
 export type CommitListener = (payload: string) => void
 
-/** The statement `notifyContentChange` sends; the driver below recognises it by this prefix. */
+/** The statement `bumpContentVersion` sends on PostgreSQL; the driver below recognises it by this prefix. */
 export const NOTIFY_SQL_PREFIX = 'select pg_notify('
 
 export type PostgresDatabase = {
   db: Kysely<DB>
-  /** Registers a listener for content changes committed through this pool (see `notifyContentChange`). */
+  /** Registers a listener for content changes committed through this pool (see `bumpContentVersion`). */
   onCommittedNotify(listener: CommitListener): void
 }
 

@@ -80,7 +80,7 @@ export function htmlToText(html: string): string {
 }
 
 /** Where the intro and each rubric section sit in the body and spoilers columns. */
-export type SectionMap = {
+type SectionMap = {
   intro: [number, number]
   sections: { col: 'body' | 'spoilers'; aspect: string; verdict: [number, number] | null; text: [number, number] }[]
 }
@@ -100,6 +100,7 @@ export type IndexSource = {
   people: string[]
 }
 
+/** Reads what the index needs of a stored review, or null when there is no such review. */
 export async function loadSource(db: Conn, reviewId: number): Promise<IndexSource | null> {
   const row = await db
     .selectFrom('reviews')
@@ -127,6 +128,7 @@ export async function loadSource(db: Conn, reviewId: number): Promise<IndexSourc
   return { ...row, sections, tags: tags.map((t) => t.name), people: people.map((p) => p.name) }
 }
 
+/** The indexed columns of a review: cleaned text, CJK pairs, and where each section sits. */
 export function indexedDocument(src: IndexSource): IndexedDocument {
   const { sections } = src
   const row = src
@@ -191,6 +193,7 @@ export function matchExpression(s: ParsedSearch): string {
   return s.exclusions.length ? `(${all}) NOT (${s.exclusions.map(termExpr).join(' OR ')})` : all
 }
 
+/** The SQL condition of the search filters, on reviews as `r`: published, and every filter given. */
 export function filterConditions(f: SearchFilters): RawBuilder<unknown> {
   const conds: RawBuilder<unknown>[] = [sql`r.status = 'published'`]
   if (f.country !== null) conds.push(sql`r.origin_code = ${f.country}`)
@@ -212,6 +215,7 @@ const HIGHLIGHTS = sql.raw(
     .join(', '),
 )
 
+/** The page to show (clamped to the last) and its offset. */
 export function pageOf(requested: number | undefined, total: number, perPage: number) {
   const pageCount = Math.max(1, Math.ceil(total / perPage))
   const page = Math.min(Math.max(1, Math.floor(requested ?? 1) || 1), pageCount)
@@ -293,7 +297,7 @@ async function searchText(db: Conn, parsed: ParsedSearch, filters: SearchFilters
   return { items, total, page, perPage, pageCount }
 }
 
-export async function listFiltered(db: Conn, filters: SearchFilters, requested: number | undefined, perPage: number): Promise<SearchPage> {
+async function listFiltered(db: Conn, filters: SearchFilters, requested: number | undefined, perPage: number): Promise<SearchPage> {
   const where = filterConditions(filters)
   const counted = await sql<{ n: number }>`SELECT count(*) AS n FROM reviews r WHERE ${where}`.execute(db)
   const total = Number(counted.rows[0]?.n ?? 0)
@@ -447,6 +451,7 @@ function bodyExcerpt(body: Marked, map: SectionMap): SearchExcerpt | null {
   }
 }
 
+/** A search hit from a row with highlighted columns (marker characters around matches). */
 export function toHit(row: HitRow, runs: readonly string[]): SearchHit {
   const marked = (c: Column) => readMarked(row[`hl_${c}`], runs)
   const optional = (c: Column) => {
