@@ -25,8 +25,9 @@ function currentSection(canonicalPath: string | null): { href: string; kind: 'pa
   return within ? { href: within.href, kind: 'true' } : null
 }
 
-// The header and footer are the same on every page but for the current section: each variant is
-// rendered once per settings object and reused, which matters when a build renders every page.
+// The header, the footer and the head's feed links are the same on every page but for the
+// header's current section: each variant is rendered once per settings object and reused, which
+// matters when a build renders every page.
 const renderedChrome = new WeakMap<SiteSettings, Map<string, HtmlEscapedString>>()
 function once(settings: SiteSettings, key: string, render: () => unknown): HtmlEscapedString {
   let byKey = renderedChrome.get(settings)
@@ -111,9 +112,13 @@ export const Layout: FC<{
         <meta name="description" content={description} />
         <meta name="color-scheme" content="light dark" />
         {canonical && <link rel="canonical" href={canonical} />}
-        <link rel="alternate" type="application/atom+xml" title={`${settings.name} (Atom)`} href="/feed.xml" />
-        <link rel="alternate" type="application/rss+xml" title={`${settings.name} (RSS)`} href="/rss.xml" />
-        <link rel="alternate" type="application/feed+json" title={`${settings.name} (JSON Feed)`} href="/feed.json" />
+        {once(settings, 'feeds', () => (
+          <>
+            <link rel="alternate" type="application/atom+xml" title={`${settings.name} (Atom)`} href="/feed.xml" />
+            <link rel="alternate" type="application/rss+xml" title={`${settings.name} (RSS)`} href="/rss.xml" />
+            <link rel="alternate" type="application/feed+json" title={`${settings.name} (JSON Feed)`} href="/feed.json" />
+          </>
+        ))}
         {head}
         <link rel="stylesheet" href={chrome.cssHref} />
       </head>

@@ -6,6 +6,7 @@
 const UNSEGMENTED = /[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Hangul}\p{scx=Thai}\p{scx=Lao}\p{scx=Khmer}\p{scx=Myanmar}]/u
 const RUN = /[\p{L}\p{N}\p{M}]+/gu
 const MAX_TERM = 40
+const ASCII = /^[\x00-\x7f]*$/
 
 /** Lower case, accents off ("Café" → "cafe"), for scripts that separate words. */
 const fold = (word) => word.normalize('NFD').replace(/\p{M}/gu, '').normalize('NFC').toLowerCase()
@@ -19,6 +20,11 @@ const fold = (word) => word.normalize('NFD').replace(/\p{M}/gu, '').normalize('N
 export function searchTerms(text) {
   const out = []
   for (const [run] of String(text).normalize('NFC').matchAll(RUN)) {
+    // Most words are plain ASCII: nothing to fold but the case, no unspaced script.
+    if (ASCII.test(run)) {
+      out.push(run.toLowerCase().slice(0, MAX_TERM))
+      continue
+    }
     let spaced = ''
     let unspaced = []
     const flush = () => {
