@@ -1,7 +1,5 @@
-// A worker thread of the static build. Workers do not inherit the TypeScript loader that the
-// command line registered, so each registers it before loading the worker itself.
-import { fileURLToPath } from 'node:url'
-import { register } from 'tsx/esm/api'
+// A worker thread of the static build. It loads the program the way the command line did: the
+// bundle of the current sources when there is one, else the sources through tsx.
+import { loadProgram } from '../../bin/program.mjs'
 
-register({ tsconfig: fileURLToPath(new URL('../../tsconfig.json', import.meta.url)) })
-await import('./worker.ts')
+await loadProgram('worker', { make: false })
