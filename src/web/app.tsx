@@ -14,6 +14,7 @@ import { pagedHref } from '../views/components.tsx'
 import { compression } from './compression.ts'
 import { ADMIN_JS, ADMIN_JS_HREF, ADMIN_JS_VERSION, CSS, CSS_HREF, CSS_VERSION } from '../pages/assets.ts'
 import { csrfGuard, sessionMiddleware, type AuthEnv } from './auth.ts'
+import { requestSizeLimit } from './request-limits.ts'
 import { adminAuthRoutes } from './routes/admin-auth.tsx'
 import { adminImportRoutes, importUploadLimit } from './routes/admin-import.tsx'
 import { adminReviewRoutes } from './routes/admin-reviews.tsx'
@@ -34,6 +35,9 @@ const MEDIA_TYPES: Record<string, string> = {
 const STATUS: Record<DramalogError['code'], 400 | 403 | 404 | 409 | 422 | 500> = {
   not_found: 404, conflict: 409, forbidden: 403, invalid_input: 422, internal: 500,
 }
+
+/** True for the error Node gives when the request's connection closed before its body was read. */
+const isClientAbort = (err: Error) => err.message === 'aborted' && (err as NodeJS.ErrnoException).code === 'ECONNRESET'
 
 /** Builds the web application for a site. Routes stay thin: parse, call a service, render a view. */
 export function createApp(site: Site): Hono<AuthEnv> {
@@ -58,6 +62,8 @@ export function createApp(site: Site): Hono<AuthEnv> {
       referrerPolicy: 'strict-origin-when-cross-origin',
     }),
   )
+
+  app.use(requestSizeLimit())
 
   const chromeOf = (settings: SiteSettings): Chrome => chromeFor(site, settings)
   const page = pageResponder(site)
@@ -139,6 +145,10 @@ export function createApp(site: Site): Hono<AuthEnv> {
   app.notFound(async (c) => c.html(renderNotFoundPage(await chrome(), c.req.path), 404))
 
   app.onError(async (err, c) => {
+    // A client that went away in the middle of its body, or was cut off for sending it too slowly,
+    // is no failure of ours: nobody is there to read an answer, and a log line per attempt would let
+    // one client flood the log.
+    if (isClientAbort(err)) return c.text('The request did not arrive in full.', 400)
     const status = err instanceof DramalogError ? STATUS[err.code] : 500
     if (status === 404) return c.html(renderNotFoundPage(await chrome(), c.req.path), 404)
     if (status === 500) console.error(`${c.req.method} ${c.req.path} failed:`, err)

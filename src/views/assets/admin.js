@@ -84,6 +84,9 @@
         return
       }
       frame = document.createElement('iframe')
+      // The preview is the page as readers get it; in a sandbox nothing in it runs, submits or navigates
+      // the editor away. It keeps the site's origin so the site's style sheet still applies.
+      frame.setAttribute('sandbox', 'allow-same-origin')
       frame.className = 'live-preview'
       frame.title = 'Live preview of the review page'
       form.after(frame)
