@@ -10,6 +10,7 @@ export function settingsForm(s: SiteSettings): SettingsForm {
     name: s.name, description: s.description, author: s.author, rubric: s.rubric.join('\n'), meterName: s.meter.name,
     meterSymbol: s.meter.symbol, meterMax: String(s.meter.max), meterDirection: s.meter.direction, meterUnit: s.meter.unit,
     dateOrder: s.dateOrder, baseUrl: s.baseUrl ?? '', perPage: String(s.perPage),
+    fediverseName: s.fediverseName,
   }
 }
 
@@ -21,6 +22,7 @@ export function settingsInput(f: SettingsForm): unknown {
     rubric: (f.rubric ?? '').split('\n').map((s) => s.trim()).filter(Boolean),
     meter: { name: f.meterName ?? '', symbol: f.meterSymbol ?? '', max: n(f.meterMax), direction: f.meterDirection, unit: f.meterUnit ?? '' },
     dateOrder: f.dateOrder, baseUrl: f.baseUrl?.trim() ? f.baseUrl.trim() : null, perPage: n(f.perPage),
+    fediverseName: f.fediverseName ?? '',
   }
 }
 
@@ -52,6 +54,7 @@ export const SettingsPage: FC<{ chrome: AdminChrome; form: SettingsForm; errors:
           {field('description', 'Description', 'Shown under the name and in feeds.')}
           {field('author', 'Default byline')}
           {field('baseUrl', 'Public address', 'For example https://reviews.example.com/; used for canonical links.', 'url')}
+          {field('fediverseName', 'Fediverse username', 'Followers find the site as @username@ and its address’s host name.')}
           <div class="row">
             <label class="field">
               <span>Dates with numbers only</span>
