@@ -137,7 +137,7 @@ function decodeEntities(text: string): string {
  * Anything else a link pointed at is dropped, so no unsafe address reaches the page.
  */
 export function replyPlainText(html: string): string {
-  const withLinks = html.replace(/<a\b([^>]*)>([\s\S]*?)<\/a\s*>/gi, (_, attrs: string, inner: string) => {
+  const withLinks = html.replace(/<(script|style|template)\b[\s\S]*?(<\/\1\s*>|$)/gi, '').replace(/<a\b([^>]*)>([\s\S]*?)<\/a\s*>/gi, (_, attrs: string, inner: string) => {
     const text = decodeEntities(inner.replace(/<[^>]*>/g, '')).trim()
     const href = decodeEntities(/\bhref\s*=\s*("([^"]*)"|'([^']*)')/i.exec(attrs)?.slice(2).find((v) => v !== undefined) ?? '')
     const safe = /^https?:\/\/[^\s<>"]+$/i.test(href) ? href : null

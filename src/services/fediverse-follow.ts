@@ -5,7 +5,7 @@ import { followActivity } from '../formats/activitystreams.ts'
 import { cacheActor, upsertFollowing } from '../store/activitypub.ts'
 import { fetchRemoteActor, loadFederation, signedGetJson, type Federation } from './fediverse-actor.ts'
 import { queueActivityFor } from './fediverse-delivery.ts'
-import { checkRemoteUrl } from './remote-request.ts'
+import { isLoopbackName } from './remote-request.ts'
 import type { Site } from './site.ts'
 
 /** Finds an account's actor address through WebFinger on its server. */
@@ -14,13 +14,8 @@ async function resolveAccount(site: Site, account: string, fed: Federation): Pro
   const acct = parseAcct(account)
   if (!acct) throw new DramalogError('invalid_input', `"${account}" is not a fediverse account: write it as @name@example.social`)
   // Servers on this machine (development, tests) answer over http when loopback is allowed.
-  const https = `https://${acct.host}/.well-known/webfinger?resource=${encodeURIComponent(`acct:${acct.username}@${acct.host}`)}`
-  let url = https
-  try {
-    checkRemoteUrl(https, { allowLoopback: site.fediverseLoopback })
-  } catch {
-    url = https.replace(/^https:/, 'http:')
-  }
+  const local = site.fediverseLoopback && isLoopbackName(new URL(`http://${acct.host}/`).hostname)
+  const url = `${local ? 'http' : 'https'}://${acct.host}/.well-known/webfinger?resource=${encodeURIComponent(`acct:${acct.username}@${acct.host}`)}`
   const jrd = (await signedGetJson(site, fed, url, 'application/jrd+json, application/json')) as { links?: { rel?: string; type?: string; href?: string }[] }
   const self = jrd.links?.find((l) => l.rel === 'self' && (l.type === ACTIVITY_JSON || l.type?.startsWith('application/ld+json')) && l.href)
   if (!self?.href) throw new DramalogError('invalid_input', `${acct.username}@${acct.host} has no ActivityPub actor`)

@@ -27,7 +27,8 @@ const TIMEOUT_MS = 10_000
 const MAX_BODY_BYTES = 1_000_000
 const MAX_REDIRECTS = 3
 
-const isLoopbackName = (host: string) => host === 'localhost' || isLoopbackAddress(host.replace(/^\[|\]$/g, ''))
+/** Whether a host name (no port) names this machine: `localhost`, 127.0.0.0/8 or ::1. */
+export const isLoopbackName = (host: string) => host === 'localhost' || isLoopbackAddress(host.replace(/^\[|\]$/g, ''))
 
 /**
  * Checks an address before any connection: https only, except http to a loopback host when the
