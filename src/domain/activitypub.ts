@@ -178,6 +178,12 @@ export function isNonPublicAddress(ip: string): boolean {
     const lower = ip.toLowerCase()
     const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower)
     if (mapped) return isNonPublicAddress(mapped[1]!)
+    // URL parsing writes an IPv4-mapped address in hex: ::ffff:10.0.0.1 becomes ::ffff:a00:1.
+    const hex = /^::ffff:([\da-f]{1,4}):([\da-f]{1,4})$/.exec(lower)
+    if (hex) {
+      const [hi, lo] = [parseInt(hex[1]!, 16), parseInt(hex[2]!, 16)]
+      return isNonPublicAddress(`${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`)
+    }
     return lower === '::' || lower === '::1' || /^f[cd]/.test(lower) || /^fe[89ab]/.test(lower) || /^ff/.test(lower) || /^64:ff9b:1:/.test(lower) || /^2001:db8:/.test(lower)
   }
   return true

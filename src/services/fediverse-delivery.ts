@@ -4,7 +4,7 @@ import { claimDelivery, finishDelivery, listDueDeliveries, queueActivity, queueR
 import type { Tx } from '../store/db.ts'
 import { findReviewById } from '../store/reviews.ts'
 import { loadFederation, type Federation } from './fediverse-actor.ts'
-import { remoteRequest } from './remote-request.ts'
+import { RemoteRequestError, remoteRequest } from './remote-request.ts'
 import type { Site } from './site.ts'
 
 // Deliveries are rows in the database, so they survive restarts, and every app server works the
@@ -77,6 +77,7 @@ async function deliverOne(site: Site, fed: Federation, d: Delivery): Promise<{ o
     const permanent = res.status >= 400 && res.status < 500 && ![401, 408, 429].includes(res.status)
     return { ok: false, permanent, error: `${res.status} ${res.body.slice(0, 200)}`.trim() }
   } catch (err) {
-    return { ok: false, permanent: false, error: (err as Error).message }
+    // An inbox this server may not reach (a private address) stays unreachable.
+    return { ok: false, permanent: err instanceof RemoteRequestError && err.refused, error: (err as Error).message }
   }
 }

@@ -13,13 +13,17 @@ import { DramalogError } from '../domain/errors.ts'
 /** Which remote addresses may be reached. `allowLoopback` is for servers on one machine (development, tests). */
 export type RemotePolicy = { allowLoopback: boolean }
 
-/** Thrown when an address may not be reached, cannot be reached, or answers with too much. */
+/** Thrown when an address may not be reached (`refused`: trying again will not help), cannot be reached, or answers with too much. */
 export class RemoteRequestError extends DramalogError {
   override name = 'RemoteRequestError' as const
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: string, options?: { cause?: unknown; refused?: boolean }) {
     super('invalid_input', message, options)
+    this.refused = options?.refused ?? false
   }
+  readonly refused: boolean
 }
+
+const refusal = (message: string) => new RemoteRequestError(message, { refused: true })
 
 export type RemoteResponse = { status: number; headers: http.IncomingHttpHeaders; body: string; url: string }
 
@@ -40,16 +44,16 @@ export function checkRemoteUrl(raw: string, policy: RemotePolicy): URL {
   try {
     url = new URL(raw)
   } catch {
-    throw new RemoteRequestError(`"${raw}" is not an address`)
+    throw refusal(`"${raw}" is not an address`)
   }
   const host = url.hostname.replace(/^\[|\]$/g, '')
   const loopback = isLoopbackName(host)
-  if (url.username || url.password) throw new RemoteRequestError(`${url.origin}: addresses with credentials are refused`)
+  if (url.username || url.password) throw refusal(`${url.origin}: addresses with credentials are refused`)
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && policy.allowLoopback && loopback)) {
-    throw new RemoteRequestError(`${url.href}: only https addresses are fetched${policy.allowLoopback ? ' (http only on this machine)' : ''}`)
+    throw refusal(`${url.href}: only https addresses are fetched${policy.allowLoopback ? ' (http only on this machine)' : ''}`)
   }
-  if (loopback && !policy.allowLoopback) throw new RemoteRequestError(`${url.host} is this machine; it is not fetched`)
-  if (isIP(host) && isNonPublicAddress(host) && !(policy.allowLoopback && loopback)) throw new RemoteRequestError(`${url.host} is a private address; it is not fetched`)
+  if (loopback && !policy.allowLoopback) throw refusal(`${url.host} is this machine; it is not fetched`)
+  if (isIP(host) && isNonPublicAddress(host) && !(policy.allowLoopback && loopback)) throw refusal(`${url.host} is a private address; it is not fetched`)
   return url
 }
 
@@ -59,7 +63,7 @@ function guardedLookup(policy: RemotePolicy): LookupFunction {
     dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
       if (err) return callback(err)
       const bad = addresses.find((a) => isNonPublicAddress(a.address) && !(policy.allowLoopback && isLoopbackAddress(a.address)))
-      if (bad || addresses.length === 0) return callback(new RemoteRequestError(`${hostname} resolves to ${bad?.address ?? 'nothing'}; it is not fetched`))
+      if (bad || addresses.length === 0) return callback(refusal(`${hostname} resolves to ${bad?.address ?? 'nothing'}; it is not fetched`))
       if (options.all) return callback(null, addresses)
       callback(null, addresses[0]!.address, addresses[0]!.family)
     })

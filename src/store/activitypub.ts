@@ -98,7 +98,7 @@ export async function queueReviewDeliveries(trx: Tx, reviewId: number, now: stri
         .select([
           sql<string>`${`create:${reviewId}:`} || ${target}`.as('dedupe_key'),
           target.as('inbox'),
-          sql<number>`${reviewId}`.as('review_id'),
+          sql<number>`cast(${reviewId} as integer)`.as('review_id'),
           sql<string>`${'pending'}`.as('status'),
           sql<string>`${now}`.as('next_attempt_at'),
           sql<string>`${now}`.as('created_at'),
