@@ -40,13 +40,11 @@ reviews are loaded so there is something to see.
     timer.unref()
     // Queued activities for the fediverse (new reviews for followers, Accepts, Follows); each
     // round waits for the previous one, and every app server may run one.
-    let delivering = false
+    let delivering: Promise<unknown> | null = null
     const deliver = () => {
-      if (delivering) return
-      delivering = true
-      deliverDue(site)
+      delivering ??= deliverDue(site)
         .catch((err: unknown) => console.error('fediverse delivery failed:', err))
-        .finally(() => (delivering = false))
+        .finally(() => (delivering = null))
     }
     const deliveryTimer = setInterval(deliver, config.deliveryIntervalSeconds * 1000)
     deliveryTimer.unref()
@@ -61,6 +59,7 @@ reviews are loaded so there is something to see.
     })
     clearInterval(timer)
     clearInterval(deliveryTimer)
+    await delivering
     await site.close()
     return 0
   },
