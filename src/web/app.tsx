@@ -26,6 +26,7 @@ import { feedRoutes } from './routes/feeds.tsx'
 import { browseRoutes } from './routes/browse.tsx'
 import { apiRoutes } from './routes/api.tsx'
 import { activityPubRoutes } from './routes/activitypub.tsx'
+import { adminFediverseRoutes } from './routes/admin-fediverse.tsx'
 
 export { CSS_HREF, ADMIN_JS_HREF }
 
@@ -87,6 +88,7 @@ export function createApp(site: Site): Hono<AuthEnv> {
   app.route('/', browseRoutes(site, page))
   app.route('/', apiRoutes(site))
   app.route('/', activityPubRoutes(site))
+  app.route('/', adminFediverseRoutes(site))
 
   // Page 1 is `/`; others are `/page/N`, and `/?page=N` (an older spelling) serves the same page.
   const home = (c: Context<AuthEnv>, raw: string | undefined) => {

@@ -1,11 +1,13 @@
 import { generateKeyPairSync } from 'node:crypto'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signRequest } from '../../src/domain/http-signatures.ts'
 import { AdminClient } from '../helpers/admin-client.ts'
-import { freePort, runCli, startServer, tempDataDir, type RunningServer } from '../helpers/server.ts'
+import { describeViolations, launchBrowser, seriousViolations } from '../helpers/browser.ts'
+import { freePort, ROOT, runCli, startServer, tempDataDir, type RunningServer } from '../helpers/server.ts'
 
 // Two real Dramalog servers on 127.0.0.1, each its own site on SQLite, following each other over
 // real HTTP with signed requests: B follows A, A publishes a review, B's inbox takes the Article;
@@ -225,5 +227,37 @@ describe('following between two Dramalog servers', () => {
       expect(await res.text(), what).toMatch(message)
     }
     expect(count()).toEqual(before)
+  })
+
+  it("shows B's follow and what arrived on its admin Fediverse page, on a phone and a desktop", async () => {
+    mkdirSync(join(ROOT, 'test-results'), { recursive: true })
+    for (const [width, height] of [[390, 844], [1280, 900]] as const) {
+      // Injecting axe is an inline script; the site's CSP rightly forbids those, so the test bypasses it.
+      const browser = await launchBrowser({ viewport: { width, height }, bypassCSP: true })
+      try {
+        const page = await browser.context.newPage()
+        await page.goto(`${b.url}/admin/login`)
+        await page.getByLabel('Username').fill('mira')
+        await page.getByLabel('Password').fill(PASSWORD)
+        await page.getByRole('button', { name: 'Sign in' }).click()
+        await page.waitForURL(`${b.url}/admin`)
+        await page.getByRole('link', { name: 'Fediverse' }).click()
+        await page.waitForURL(`${b.url}/admin/fediverse`)
+        const main = page.locator('main')
+        await expect.poll(() => main.innerText()).toContain(`@reviews@${new URL(b.url).host}`)
+        const text = await main.innerText()
+        expect(text).toContain(`@reviews@${new URL(a.url).host} accepted`)
+        expect(text).toMatch(/Create from http:\/\/127\.0\.0\.1:\d+\/ap\/actor: kept: Create of Article/)
+        expect(text).toMatch(/Accept from .*: follow accepted/)
+        await page.locator('summary', { hasText: 'Create' }).click()
+        expect(await page.locator('.fedi-json').first().innerText()).toContain('"type": "Article"')
+        expect(describeViolations(await seriousViolations(page))).toEqual([])
+        // No sideways scrolling on a phone.
+        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width)
+        await page.screenshot({ path: join(ROOT, 'test-results', `fediverse-admin-${width}.png`), fullPage: true })
+      } finally {
+        await browser.close()
+      }
+    }
   })
 })
