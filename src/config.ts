@@ -16,6 +16,13 @@ export type Config = {
   staticUrl: string | null
   /** How often the server publishes scheduled reviews whose time has come. */
   publishIntervalSeconds: number
+  /** How often the server sends queued deliveries to the fediverse. */
+  deliveryIntervalSeconds: number
+  /**
+   * Lets the fediverse side reach servers on this machine (http://127.0.0.1:…, localhost), for
+   * development and tests; off, only https addresses of public hosts are fetched or posted to.
+   */
+  fediverseLoopback: boolean
 }
 
 /** Reads the configuration; invalid values fail fast with the variable's name. */
@@ -28,8 +35,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (staticUrl && !/^https?:\/\/[^/]+/.test(staticUrl)) throw new Error(`DRAMALOG_STATIC_URL must be an http(s) URL, got "${staticUrl}"`)
   const interval = env.DRAMALOG_PUBLISH_INTERVAL?.trim() ? Number(env.DRAMALOG_PUBLISH_INTERVAL) : 15
   if (!(interval >= 1 && interval <= 3600)) throw new Error(`DRAMALOG_PUBLISH_INTERVAL must be 1 to 3600 seconds, got "${env.DRAMALOG_PUBLISH_INTERVAL}"`)
+  const delivery = env.DRAMALOG_DELIVERY_INTERVAL?.trim() ? Number(env.DRAMALOG_DELIVERY_INTERVAL) : 5
+  if (!(delivery >= 1 && delivery <= 3600)) throw new Error(`DRAMALOG_DELIVERY_INTERVAL must be 1 to 3600 seconds, got "${env.DRAMALOG_DELIVERY_INTERVAL}"`)
+  const loopback = env.DRAMALOG_FEDIVERSE_LOOPBACK?.trim() ?? ''
+  if (!/^(|0|1|true|false)$/.test(loopback)) throw new Error(`DRAMALOG_FEDIVERSE_LOOPBACK must be 1 or 0, got "${loopback}"`)
   return {
     port,
+    deliveryIntervalSeconds: delivery,
+    fediverseLoopback: loopback === '1' || loopback === 'true',
     publishIntervalSeconds: interval,
     dataDir: resolve(env.DRAMALOG_DATA_DIR ?? 'data'),
     databaseUrl: checkDatabaseUrl(env.DATABASE_URL?.trim() || null),

@@ -10,6 +10,7 @@ const COMMANDS: { name: string; summary: string; load: () => Promise<Command> }[
   { name: 'backup', summary: 'write the whole site (data and media) to one archive', load: async () => (await import('./backup.ts')).backupCommand },
   { name: 'restore', summary: 'restore a backup archive into an empty site', load: async () => (await import('./backup.ts')).restoreCommand },
   { name: 'migrate-db', summary: 'copy the site into an empty PostgreSQL database', load: async () => (await import('./migrate-db.ts')).migrateDbCommand },
+  { name: 'follow', summary: 'follow a fediverse account from the site', load: async () => (await import('./follow.ts')).followCommand },
   { name: 'demo', summary: 'load the demo reviews (with generated posters)', load: async () => (await import('./demo.ts')).demoCommand },
 ]
 

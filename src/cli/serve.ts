@@ -3,6 +3,7 @@ import { loadDemo } from '../services/load-demo.ts'
 import { openSite } from '../services/site.ts'
 import { publishScheduled } from '../services/edit-review.ts'
 import { removeExpiredSessions } from '../services/accounts.ts'
+import { deliverDue } from '../services/fediverse-delivery.ts'
 import { startServer } from '../web/server.ts'
 import { type Command, UsageError } from './command.ts'
 import { createProgress } from './progress.ts'
@@ -37,6 +38,16 @@ reviews are loaded so there is something to see.
     await publish()
     const timer = setInterval(publish, config.publishIntervalSeconds * 1000)
     timer.unref()
+    // Queued activities for the fediverse (new reviews for followers, Accepts, Follows); each
+    // round waits for the previous one, and every app server may run one.
+    let delivering: Promise<unknown> | null = null
+    const deliver = () => {
+      delivering ??= deliverDue(site)
+        .catch((err: unknown) => console.error('fediverse delivery failed:', err))
+        .finally(() => (delivering = null))
+    }
+    const deliveryTimer = setInterval(deliver, config.deliveryIntervalSeconds * 1000)
+    deliveryTimer.unref()
     const host = typeof values.host === 'string' ? values.host : undefined
     const { port: bound, server } = await startServer(site, port, host)
     const where = site.dialect === 'postgres' ? `PostgreSQL, media: ${site.mediaDir}` : `data: ${config.dataDir}`
@@ -47,6 +58,8 @@ reviews are loaded so there is something to see.
       process.once('SIGTERM', stop)
     })
     clearInterval(timer)
+    clearInterval(deliveryTimer)
+    await delivering
     await site.close()
     return 0
   },

@@ -30,6 +30,8 @@ export const SiteSettings = z.object({
   baseUrl: z.string().url().nullable(),
   author: z.string().trim().max(120),
   perPage: z.number().int().min(1).max(100),
+  /** The username of the site on the fediverse: `@reviews@example.com`. */
+  fediverseName: z.string().trim().toLowerCase().regex(/^[a-z0-9_]{1,30}$/, 'Use 1 to 30 letters a–z, digits or underscores.'),
 })
 export type SiteSettings = z.infer<typeof SiteSettings>
 
@@ -45,4 +47,5 @@ export const DEFAULT_SETTINGS: SiteSettings = Object.freeze({
   baseUrl: null,
   author: 'The Dramalog reviewer',
   perPage: 12,
+  fediverseName: 'reviews',
 }) as SiteSettings

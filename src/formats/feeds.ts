@@ -35,7 +35,7 @@ export type FeedSource = {
 const NOT_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
 const clean = (s: string) => s.replace(NOT_XML, '')
 
-const escapeHtml = (s: string) => clean(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+export const escapeHtml = (s: string) => clean(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 
 // The `feed` package splits only the first "]]>" of a CDATA section; in HTML ">" and "&gt;" read the same, so none is left.
 const cdataSafeHtml = (html: string) => clean(html).replace(/]]>/g, ']]&gt;')

@@ -24,6 +24,7 @@ import { insertUser } from '../store/users.ts'
 import { addUser, login } from './accounts.ts'
 import { CHECKSUMS_ENTRY, MANIFEST_ENTRY, readBackupManifest, restoreBackup, writeBackup, type BackupSummary } from './backup.ts'
 import { issueFormStamp, moderateComment, postComment, replyAsAuthor } from './comments.ts'
+import { cacheActor, logInboxActivity, queueActivity, upsertFollower, upsertFollowing } from '../store/activitypub.ts'
 import { deleteDiaryEntry, recordDiaryEntry } from './diary.ts'
 import { saveFromEditor } from './edit-review.ts'
 import { exportJson } from './export-reviews.ts'
@@ -36,10 +37,10 @@ import type { Site } from './site.ts'
 // rewriting a real backup, so each one differs from a good archive in exactly one way.
 
 const BACKED_UP = [
-  'comment_trust', 'comments', 'diary_entries', 'links', 'people', 'review_people', 'review_tags', 'reviews', 'revisions', 'sections',
+  'ap_followers', 'ap_following', 'comment_trust', 'comments', 'diary_entries', 'links', 'people', 'review_people', 'review_tags', 'reviews', 'revisions', 'sections',
   'settings', 'songs', 'tags', 'users',
 ]
-const LEFT_OUT = ['comment_posts', 'login_throttle', 'sessions']
+const LEFT_OUT = ['ap_actors', 'ap_deliveries', 'ap_inbox_log', 'comment_posts', 'login_throttle', 'sessions']
 // Rewritten by every restore: the restored site's caches must see a new version.
 const BOOKKEEPING = ['content_version', 'content_updated_at']
 
@@ -169,6 +170,16 @@ beforeAll(async () => {
   await replyAsAuthor(source, owner, ana.id, 'Thank you, Ana!', later(7000))
   const spam = await postComment(source, SLUG, { name: 'Cheap Pills', email: '', website: '', body: 'Buy now.', url: '', stamp }, { ip: '198.51.100.9' }, later(8000))
   await moderateComment(source, owner, spam.id, 'spam', later(9000))
+
+  // The fediverse: a follower and a followed account are kept; the actor cache, the delivery queue and the inbox log are not.
+  const remote = { id: 'https://m.example/users/ana', inbox: 'https://m.example/users/ana/inbox', sharedInbox: 'https://m.example/inbox', handle: 'ana@m.example', name: 'Ana', profileUrl: 'https://m.example/@ana' }
+  await source.db.transaction().execute(async (trx) => {
+    await upsertFollower(trx, { actorId: remote.id, inbox: remote.inbox, sharedInbox: remote.sharedInbox, handle: remote.handle, name: remote.name, profileUrl: remote.profileUrl, followId: 'https://m.example/follows/1', createdAt: later(9100).toISOString() })
+    await upsertFollowing(trx, { actorId: remote.id, handle: remote.handle, inbox: remote.inbox, followId: 'https://reviews.example/ap/follows/1', createdAt: later(9200).toISOString() })
+  })
+  await cacheActor(source.db, { ...remote, keyId: `${remote.id}#main-key`, keyOwner: remote.id, publicKeyPem: 'PEM' }, later(9300).toISOString())
+  await queueActivity(source.db, { dedupeKey: 'accept:1', inbox: remote.inbox, activity: '{}', now: later(9400).toISOString() })
+  await logInboxActivity(source.db, { activityId: null, type: 'Follow', actorId: remote.id, outcome: 'follower added', body: '{}', receivedAt: later(9500).toISOString() })
 
   // Settings, a sign-in and a failed one (sessions and throttles are left out of backups).
   const settings = await getSiteSettings(source.db)

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto'
 import {
-  canModerateComment, checkFormStamp, COMMENT_RULES, CommentInput, countLinks, parseCommentForm, rateLimitWait, signFormStamp, trustKey,
+  canModerateComment, checkFormStamp, COMMENT_LIMITS, COMMENT_RULES, CommentInput, countLinks, normalizeWebsite, parseCommentForm, rateLimitWait, signFormStamp, trustKey,
   type CommentFieldErrors, type CommentFormValues, type CommentStatus, type ModerationQueue,
 } from '../domain/comments.ts'
 import { DramalogError, NotFoundError } from '../domain/errors.ts'
@@ -8,7 +8,7 @@ import type { SessionUser } from '../domain/user.ts'
 import type { Tx } from '../store/db.ts'
 import {
   addTrust, countCommentsByStatus, deleteComment, findCommentRef, findRecentDuplicate, findReviewForComments, getOrCreateSecret, insertComment,
-  isTrusted, listCommentsForModeration, listRecentPosts, recordPost, setCommentStatus, type CommentRef,
+  isTrusted, listCommentSources, listCommentsForModeration, listRecentPosts, recordPost, setCommentStatus, type CommentRef,
 } from '../store/comments.ts'
 import { bumpContentVersion } from '../store/settings.ts'
 import type { Site } from './site.ts'
@@ -105,6 +105,42 @@ export async function postComment(site: Site, slug: string, values: CommentFormV
       trustKey: key, byAuthor: false, userId: null, ipHash, now: iso,
     })
     await recordPost(trx, ipHash, iso, new Date(now.getTime() - COMMENT_RULES.maxFormAgeMs).toISOString())
+    if (status === 'approved') await bumpContentVersion(trx)
+    return { id, status }
+  })
+}
+
+/** A reply from the fediverse as the inbox read it: plain text, and who wrote it. */
+export type FediverseReply = { name: string; handle: string; website: string; body: string; sourceId: string }
+
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text)
+
+/**
+ * Takes a reply to a review from the fediverse as a comment: waiting for moderation unless its
+ * writer is trusted, like any comment, with the account's name and profile address. The same
+ * reply delivered again is the same comment. Null when the review is not published.
+ */
+export async function postFediverseReply(site: Site, slug: string, reply: FediverseReply, now = new Date()): Promise<PostedComment | null> {
+  const review = await findReviewForComments(site.db, slug)
+  if (!review || review.status !== 'published') return null
+  const sourceId = `activitypub:${reply.sourceId}`
+  // A display name is free text on the fediverse; the comment rules keep links out of names.
+  const name = clip(/:\/\/|www\./i.test(reply.name) || !reply.name.trim() ? reply.handle : reply.name.trim(), COMMENT_LIMITS.name)
+  const website = normalizeWebsite(reply.website)
+  const body = clip(reply.body.trim() || '…', COMMENT_LIMITS.body)
+  const iso = now.toISOString()
+  return site.db.transaction().execute(async (trx) => {
+    const known = (await listCommentSources(trx, review.id)).get(sourceId)
+    if (known !== undefined) {
+      const ref = await findCommentRef(trx, known)
+      return { id: known, status: ref?.status ?? 'pending' }
+    }
+    const key = trustKey({ name, email: null, website })
+    const status: CommentStatus = key !== null && (await isTrusted(trx, key)) ? 'approved' : 'pending'
+    const id = await insertComment(trx, {
+      reviewId: review.id, parentId: null, status, name, email: null, website, body, trustKey: key, byAuthor: false, userId: null, ipHash: null, now: iso,
+      sourceId,
+    })
     if (status === 'approved') await bumpContentVersion(trx)
     return { id, status }
   })

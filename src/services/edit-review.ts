@@ -10,6 +10,7 @@ import { storeUploadedPoster } from '../media/upload.ts'
 import { findIdentityBySlug, findReviewById, publishDue, saveReview, StaleRevisionError } from '../store/reviews.ts'
 import { tryTransactionLock } from '../store/dialect.ts'
 import { bumpContentVersion } from '../store/settings.ts'
+import { queueReviewForFollowers } from './fediverse-delivery.ts'
 import { renderReview } from './render-review.ts'
 import { resolveSlug } from './slugs.ts'
 import type { Site } from './site.ts'
@@ -76,6 +77,8 @@ export async function saveFromEditor(site: Site, user: SessionUser, input: Edito
           expectedRevision: existing?.revision, authorId: user.id, savedBy: user.id,
         })
         await bumpContentVersion(trx)
+        // Followers on the fediverse get a review when it goes live, once.
+        if (doc.status === 'published' && existing?.doc.status !== 'published') await queueReviewForFollowers(trx, saved.id, now)
         return { id: saved.id, slug, revision: saved.revision }
       } catch (err) {
         if (err instanceof StaleRevisionError && existing) throw new ConflictError((await findReviewById(trx, existing.id)) ?? existing)
@@ -112,6 +115,10 @@ export async function publishScheduled(site: Site, now = new Date()): Promise<st
     if (!(await tryTransactionLock(trx, 'publish-scheduled'))) return []
     const slugs = await publishDue(trx, now.toISOString())
     if (slugs.length) await bumpContentVersion(trx)
+    for (const slug of slugs) {
+      const published = await findIdentityBySlug(trx, slug)
+      if (published) await queueReviewForFollowers(trx, published.id, now)
+    }
     return slugs
   })
 }

@@ -20,6 +20,8 @@ export type Site = {
   baseUrl: string | null
   /** Address of a static copy whose comment forms post here (DRAMALOG_STATIC_URL). */
   staticUrl: string | null
+  /** Whether the fediverse side may reach servers on this machine over http (DRAMALOG_FEDIVERSE_LOOPBACK). */
+  fediverseLoopback: boolean
   /** True when the database had no schema before this open (a new, empty site). */
   isNew: boolean
   /** The content version and its time, for page caches: from memory on PostgreSQL (kept current by notifications). */
@@ -27,7 +29,7 @@ export type Site = {
   close(): Promise<void>
 }
 
-export type SiteConfig = Pick<Config, 'dataDir' | 'databaseUrl'> & Partial<Pick<Config, 'baseUrl' | 'mediaDir' | 'staticUrl'>>
+export type SiteConfig = Pick<Config, 'dataDir' | 'databaseUrl'> & Partial<Pick<Config, 'baseUrl' | 'mediaDir' | 'staticUrl' | 'fediverseLoopback'>>
 
 /**
  * Opens the site named by the configuration and migrates its schema: PostgreSQL when a
@@ -36,7 +38,7 @@ export type SiteConfig = Pick<Config, 'dataDir' | 'databaseUrl'> & Partial<Pick<
  */
 export async function openSite(config: SiteConfig): Promise<Site> {
   const mediaDir = config.mediaDir ?? join(config.dataDir, 'media')
-  const common = { databaseUrl: config.databaseUrl, dataDir: config.dataDir, mediaDir, baseUrl: config.baseUrl ?? null, staticUrl: config.staticUrl ?? null }
+  const common = { databaseUrl: config.databaseUrl, dataDir: config.dataDir, mediaDir, baseUrl: config.baseUrl ?? null, staticUrl: config.staticUrl ?? null, fediverseLoopback: config.fediverseLoopback ?? false }
   if (config.databaseUrl) {
     const database = openPostgres(config.databaseUrl)
     let applied: string[]
@@ -65,7 +67,7 @@ export async function openSite(config: SiteConfig): Promise<Site> {
   return site(db, 'sqlite', isNew, readingClock(db), common)
 }
 
-function site(db: Kysely<DB>, dialect: Dialect, isNew: boolean, clock: ContentClock, common: Pick<Site, 'databaseUrl' | 'dataDir' | 'mediaDir' | 'baseUrl' | 'staticUrl'>): Site {
+function site(db: Kysely<DB>, dialect: Dialect, isNew: boolean, clock: ContentClock, common: Pick<Site, 'databaseUrl' | 'dataDir' | 'mediaDir' | 'baseUrl' | 'staticUrl' | 'fediverseLoopback'>): Site {
   return {
     db, dialect, isNew, ...common,
     contentStamp: () => clock.stamp(),

@@ -18,10 +18,13 @@ export const LEFT_OUT_TABLES: Readonly<Record<string, string>> = {
   sessions: 'sign-ins are not carried: a restored site starts with everyone signed out',
   login_throttle: 'failed sign-in counters: short-lived rate-limit state',
   comment_posts: 'recent comments per address: short-lived rate-limit state',
+  ap_actors: 'fediverse accounts as last fetched: fetched again when needed',
+  ap_deliveries: 'the fediverse delivery queue: a restored copy must not send again what the original sent',
+  ap_inbox_log: 'what the fediverse inbox received: diagnostics, already acted on',
 }
 
 /** Settings rows a brand-new site writes by itself; a site holding only these counts as empty. */
-const BOOKKEEPING_SETTINGS = ['content_version', 'content_updated_at', 'comment_secret']
+const BOOKKEEPING_SETTINGS = ['content_version', 'content_updated_at', 'comment_secret', 'activitypub_key']
 
 /** How SQLite converts values stored into a column, from its declared type (the rules of section 3.1 of its manual). */
 export type Affinity = 'integer' | 'text' | 'blob' | 'real' | 'numeric'

@@ -19,6 +19,11 @@ export interface DB {
   comments: CommentsTable
   comment_trust: CommentTrustTable
   comment_posts: CommentPostsTable
+  ap_followers: ApFollowersTable
+  ap_following: ApFollowingTable
+  ap_actors: ApActorsTable
+  ap_deliveries: ApDeliveriesTable
+  ap_inbox_log: ApInboxLogTable
 }
 
 export interface UsersTable {
@@ -223,4 +228,71 @@ export interface CommentPostsTable {
   id: Generated<number>
   ip_hash: string
   posted_at: string
+}
+
+/** Fediverse accounts that follow the site. */
+export interface ApFollowersTable {
+  id: Generated<number>
+  actor_id: string
+  inbox: string
+  shared_inbox: string | null
+  /** `name@host`. */
+  handle: string
+  name: string
+  profile_url: string
+  follow_id: string
+  created_at: string
+}
+
+/** Fediverse accounts the site follows; `state` is `pending` until their server accepts. */
+export interface ApFollowingTable {
+  id: Generated<number>
+  actor_id: string
+  handle: string
+  inbox: string
+  follow_id: string
+  state: string
+  created_at: string
+  accepted_at: string | null
+}
+
+/** Remote actors as last fetched: their key checks the signatures of what they send. */
+export interface ApActorsTable {
+  actor_id: string
+  key_id: string
+  public_key_pem: string
+  inbox: string
+  shared_inbox: string | null
+  handle: string
+  name: string
+  profile_url: string
+  fetched_at: string
+}
+
+/** The queue of activities to post to remote inboxes, one row per activity and inbox. */
+export interface ApDeliveriesTable {
+  id: Generated<number>
+  dedupe_key: string
+  inbox: string
+  review_id: number | null
+  activity: string | null
+  /** `pending`, `delivered` or `failed`. */
+  status: string
+  attempts: Generated<number>
+  next_attempt_at: string
+  lease_until: string | null
+  last_error: string | null
+  created_at: string
+  delivered_at: string | null
+}
+
+/** Activities the inbox accepted (signature checked), with what was done with each. */
+export interface ApInboxLogTable {
+  id: Generated<number>
+  activity_id: string | null
+  type: string
+  actor_id: string
+  outcome: string
+  body: string
+  received_at: string
 }

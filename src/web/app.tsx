@@ -25,6 +25,8 @@ import { searchRoutes } from './routes/search.tsx'
 import { feedRoutes } from './routes/feeds.tsx'
 import { browseRoutes } from './routes/browse.tsx'
 import { apiRoutes } from './routes/api.tsx'
+import { activityPubRoutes } from './routes/activitypub.tsx'
+import { adminFediverseRoutes } from './routes/admin-fediverse.tsx'
 
 export { CSS_HREF, ADMIN_JS_HREF }
 
@@ -85,6 +87,8 @@ export function createApp(site: Site): Hono<AuthEnv> {
   app.route('/', feedRoutes(site))
   app.route('/', browseRoutes(site, page))
   app.route('/', apiRoutes(site))
+  app.route('/', activityPubRoutes(site))
+  app.route('/', adminFediverseRoutes(site))
 
   // Page 1 is `/`; others are `/page/N`, and `/?page=N` (an older spelling) serves the same page.
   const home = (c: Context<AuthEnv>, raw: string | undefined) => {

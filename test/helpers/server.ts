@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 
@@ -34,10 +35,10 @@ export function runCli(args: string[], dataDir: string, input?: string, extraEnv
 
 export type RunningServer = { url: string; process: ChildProcess; output: () => string; stop(): Promise<void> }
 
-/** Starts `dramalog serve --port 0` as a real process and waits until it listens. */
-export function startServer(dataDir: string, extraEnv: Record<string, string> = {}): Promise<RunningServer> {
+/** Starts `dramalog serve` as a real process on `port` (by default one the system picks) and waits until it listens. */
+export function startServer(dataDir: string, extraEnv: Record<string, string> = {}, port = 0): Promise<RunningServer> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--host', '127.0.0.1'], {
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', String(port), '--host', '127.0.0.1'], {
       cwd: ROOT,
       env: { ...process.env, DRAMALOG_DATA_DIR: dataDir, DATABASE_URL: '', PORT: '', ...extraEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -71,6 +72,18 @@ export function startServer(dataDir: string, extraEnv: Record<string, string> = 
     child.once('exit', (code) => {
       clearTimeout(timer)
       reject(new Error(`server exited with ${code}:\n${output}`))
+    })
+  })
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago (for servers whose address must be known before they start). */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo
+      server.close(() => resolvePromise(port))
     })
   })
 }

@@ -1,5 +1,5 @@
 import type { FC } from 'hono/jsx'
-import type { SiteSettings } from '../../domain/settings.ts'
+import { DEFAULT_SETTINGS, type SiteSettings } from '../../domain/settings.ts'
 import { AdminLayout, CsrfField, type AdminChrome } from './admin-layout.tsx'
 
 export type SettingsForm = Record<string, string>
@@ -10,6 +10,7 @@ export function settingsForm(s: SiteSettings): SettingsForm {
     name: s.name, description: s.description, author: s.author, rubric: s.rubric.join('\n'), meterName: s.meter.name,
     meterSymbol: s.meter.symbol, meterMax: String(s.meter.max), meterDirection: s.meter.direction, meterUnit: s.meter.unit,
     dateOrder: s.dateOrder, baseUrl: s.baseUrl ?? '', perPage: String(s.perPage),
+    fediverseName: s.fediverseName,
   }
 }
 
@@ -21,6 +22,7 @@ export function settingsInput(f: SettingsForm): unknown {
     rubric: (f.rubric ?? '').split('\n').map((s) => s.trim()).filter(Boolean),
     meter: { name: f.meterName ?? '', symbol: f.meterSymbol ?? '', max: n(f.meterMax), direction: f.meterDirection, unit: f.meterUnit ?? '' },
     dateOrder: f.dateOrder, baseUrl: f.baseUrl?.trim() ? f.baseUrl.trim() : null, perPage: n(f.perPage),
+    fediverseName: f.fediverseName?.trim() || DEFAULT_SETTINGS.fediverseName,
   }
 }
 
@@ -52,6 +54,7 @@ export const SettingsPage: FC<{ chrome: AdminChrome; form: SettingsForm; errors:
           {field('description', 'Description', 'Shown under the name and in feeds.')}
           {field('author', 'Default byline')}
           {field('baseUrl', 'Public address', 'For example https://reviews.example.com/; used for canonical links.', 'url')}
+          {field('fediverseName', 'Fediverse username', 'Fediverse users follow the site as @username@host (the host of the public address); empty means “reviews”.')}
           <div class="row">
             <label class="field">
               <span>Dates with numbers only</span>
