@@ -6,6 +6,7 @@ import { insertAll, insertRow, type Conn, type Tx } from './db.ts'
 import type { ReviewRow, SectionRow } from './schema.ts'
 import { nameKey } from './migrations/0006-imports.ts'
 import { transactionLock } from './dialect.ts'
+import type { IndexedText } from './search.ts'
 import { searchIndexFor } from './search-index.ts'
 import { SUMMARY_COLUMNS, toSummary } from './summaries.ts'
 
@@ -79,6 +80,8 @@ export type SaveOptions = {
   authorId?: number | null
   savedBy?: number | null
   note?: string | null
+  /** The text part of the review's search index entry, when worked out beforehand (see `indexedText`). */
+  indexedText?: IndexedText
 }
 
 /**
@@ -140,6 +143,7 @@ export async function saveReview(trx: Tx, r: RenderedReview, existingId: number 
     sections: d.sections.map((s, i) => ({ aspect: s.aspect, verdict: s.verdict, body_html: r.sectionHtml[i] ?? '', spoiler: s.spoiler ? 1 : 0 })),
     tags,
     people,
+    text: options.indexedText,
   })
   return { id, revision }
 }
