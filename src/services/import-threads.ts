@@ -29,7 +29,8 @@ export class ReaderThreadError extends Error {
 type Job = { resolve: (items: ReadItem[]) => void; reject: (err: Error) => void }
 type Thread = { worker: Worker; jobs: Map<number, Job>; contexts: Set<number> }
 
-const ENTRY = new URL('./import-thread.ts', import.meta.url)
+// Loads import-thread.ts as the command line loads its program (see bin/program.mjs).
+const ENTRY = new URL('./import-thread-entry.mjs', import.meta.url)
 
 let running = 0
 
@@ -93,12 +94,9 @@ export class ReaderThreads {
   }
 
   private start(): Thread {
-    // The sources are TypeScript run through tsx, so a thread registers tsx before loading them.
-    const tsx = import.meta.resolve('tsx/esm/api')
-    const code = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(ENTRY.href)}) })`
     // Reading a post makes many short-lived strings and DOM nodes: a larger young generation
     // collects them for less (as the build's render threads do).
-    const worker = new Worker(code, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 64 } })
+    const worker = new Worker(ENTRY, { resourceLimits: { maxYoungGenerationSizeMb: 64 } })
     const thread: Thread = { worker, jobs: new Map(), contexts: new Set() }
     running++
     thread.worker.unref()
