@@ -1,7 +1,7 @@
 // Benchmarks: `npm run bench`. Each figure is printed beside a baseline measured in the same run.
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { DEFAULT_SETTINGS } from '../src/domain/settings.ts'
@@ -122,9 +122,10 @@ async function searchTimings(site: Awaited<ReturnType<typeof openSite>>): Promis
 }
 
 /** Imports one generated export in a child process: records per second and that process's peak memory. */
-async function importInChild(work: string, file: string): Promise<{ records: number; seconds: number; maxRssMb: number }> {
+async function importInChild(work: string, file: string, threads?: number): Promise<{ records: number; seconds: number; maxRssMb: number }> {
   const dataDir = mkdtempSync(join(work, 'import-'))
-  const child = spawn(join('node_modules', '.bin', 'tsx'), [join('bench', 'import-child.ts'), dataDir, file], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const args = [join('bench', 'import-child.ts'), dataDir, file, ...(threads === undefined ? [] : [String(threads)])]
+  const child = spawn(join('node_modules', '.bin', 'tsx'), args, { stdio: ['ignore', 'pipe', 'inherit'] })
   let out = ''
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()))
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
@@ -133,10 +134,13 @@ async function importInChild(work: string, file: string): Promise<{ records: num
   return JSON.parse(out) as { records: number; seconds: number; maxRssMb: number }
 }
 
-/** WordPress and Letterboxd exports of growing size: speed, and memory that should stay flat. */
+/**
+ * WordPress and Letterboxd exports of growing size: speed, and memory that should stay flat; the
+ * largest WordPress export again on the main thread alone, as the baseline for the reader threads.
+ */
 async function importFormats(work: string): Promise<void> {
   const sizes = IMPORT_SIZES
-  console.log(`\nImporting generated exports (each in its own process; peak memory is that process's)`)
+  console.log(`\nImporting generated exports (each in its own process; peak memory is that process's; ${availableParallelism()} reader threads)`)
   const row = (label: string, r: { records: number; seconds: number; maxRssMb: number }, bytes: number) =>
     console.log(
       `  ${label.padEnd(44)} ${String(r.records).padStart(6)} records  ${r.seconds.toFixed(1).padStart(5)} s  ${rate(r.records, r.seconds)}  peak ${Math.round(r.maxRssMb)} MB  (file ${(bytes / 1e6).toFixed(1)} MB)`,
@@ -146,6 +150,9 @@ async function importFormats(work: string): Promise<void> {
     await writeWxr(file, n)
     row(`WordPress WXR, ${n.toLocaleString('en-US')} posts`, await importInChild(work, file), statSync(file).size)
   }
+  const largest = Math.max(...sizes)
+  const file = join(work, `wordpress-${largest}.xml`)
+  row(`baseline: ${largest.toLocaleString('en-US')} posts, main thread only`, await importInChild(work, file, 0), statSync(file).size)
   for (const n of sizes) {
     const file = join(work, `letterboxd-${n}.zip`)
     await writeLetterboxdZip(file, n)

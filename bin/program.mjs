@@ -10,8 +10,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const SRC = join(ROOT, 'src')
 const CACHE = join(ROOT, 'node_modules', '.cache', 'dramalog')
-/** The programs a bundle holds: the command line and a static build's render thread. */
-const ENTRIES = { cli: 'src/cli/main.ts', worker: 'src/build/worker.ts' }
+/** The programs a bundle holds: the command line, a static build's render thread and an import's reader thread. */
+const ENTRIES = { cli: 'src/cli/main.ts', worker: 'src/build/worker.ts', 'import-thread': 'src/services/import-thread.ts' }
 /** Bump when the way bundles are made changes. */
 const FORMAT = 1
 /** Bundles of older sources are removed once this old, so a running server never loses its own. */
@@ -100,7 +100,7 @@ async function bundled(name, make) {
 }
 
 /**
- * Imports one of Dramalog's programs (`cli` or `worker`), bundled when it can be; `make: false`
+ * Imports one of Dramalog's programs (`cli`, `worker` or `import-thread`), bundled when it can be; `make: false`
  * uses a bundle only if one of the current sources is there already.
  */
 export async function loadProgram(name, { make = true } = {}) {

@@ -107,6 +107,13 @@ export type ImportItem =
   | { kind: 'warning'; message: string }
   /** How far the reader got (bytes of the file, or records), for progress bars. */
   | { kind: 'progress'; done: number; total: number }
+  /**
+   * No record after this names its own slug or needs an image fetched: each can be saved as soon
+   * as it is read, while the rest of the input is still being read. (Slugs given by documents
+   * must all be known before any slug is derived, and images are fetched before the database is
+   * touched.)
+   */
+  | { kind: 'self-contained' }
 
 /** A streaming reader: yields the items of one input. `label` is the file name used in every location. */
 export type StreamingReader = AsyncGenerator<ImportItem, void, undefined>

@@ -44,7 +44,7 @@ async function read(zip: string, settings: SiteSettings = DEFAULT_SETTINGS, labe
     else if (item.kind === 'skipped') out.skipped.push(item.item)
     else if (item.kind === 'issue') out.issues.push(item.issue)
     else if (item.kind === 'warning') out.warnings.push(item.message)
-    else out.progress.push({ done: item.done, total: item.total })
+    else if (item.kind === 'progress') out.progress.push({ done: item.done, total: item.total })
   }
   return out
 }

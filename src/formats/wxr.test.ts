@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import type { ReviewDocument } from '../domain/review.ts'
 import { DEFAULT_SETTINGS, type SiteSettings } from '../domain/settings.ts'
 import type { ImportedReview, ImportItem, SkippedItem } from './import-batch.ts'
-import { readWxr } from './wxr.ts'
+import { readWxr, scanWxr, WxrPostReader } from './wxr.ts'
 
 const FIXTURES = new URL('../../test/fixtures/wxr/', import.meta.url)
 const fixturePath = (name: string) => fileURLToPath(new URL(name, FIXTURES))
@@ -372,7 +372,7 @@ describe('readWxr on bad input', () => {
         }
         const items = await readText(bytes, 'damaged.xml')
         for (const item of items) {
-          expect(['review', 'skipped', 'issue', 'warning', 'progress']).toContain(item.kind)
+          expect(['review', 'skipped', 'issue', 'warning', 'progress', 'self-contained']).toContain(item.kind)
           if (item.kind === 'issue') {
             expect(item.issue.file).toBe('damaged.xml')
             expect(item.issue.line).toBeGreaterThanOrEqual(1)
@@ -382,6 +382,33 @@ describe('readWxr on bad input', () => {
       }),
       { numRuns: 60 },
     )
+  })
+})
+
+describe('scanWxr and WxrPostReader, the two halves of readWxr', () => {
+  it('says the posts are self-contained, before the first, only when none needs an image fetched', async () => {
+    const kinds = (items: ImportItem[]) => items.map((i) => i.kind).filter((k) => k !== 'progress')
+    const plain = await readText(wxr([wxrPost({ id: 1, title: 'Plain One' }), wxrPost({ id: 2, title: 'Plain Two' })]))
+    expect(kinds(plain)).toEqual(['self-contained', 'review', 'review'])
+    // A featured image the export does not have is a warning, not a fetch.
+    const missing = await readText(wxr([wxrPost({ id: 3, title: 'No Image', thumbnail: 99 })]))
+    expect(kinds(missing)).toEqual(['self-contained', 'warning', 'review'])
+    const featured = await readText(wxr([wxrPost({ id: 4, title: 'With Image', thumbnail: 5 }), wxrAttachment(5)]))
+    expect(kinds(featured)).toEqual(['review'])
+    expect(kinds(await readFixture('old-blog.xml'))).not.toContain('self-contained')
+  })
+
+  it('hands over the posts unread, in order, and reads each alike wherever it is read', async () => {
+    const units = []
+    for await (const unit of scanWxr(() => createReadStream(fixturePath('old-blog.xml'), { highWaterMark: 97 }), 'old-blog.xml', DEFAULT_SETTINGS)) units.push(unit)
+    const posts = units.flatMap((u) => (u.kind === 'posts' ? u.posts : []))
+    expect(posts.map((p) => p.item.postId)).toEqual(['11', '12', '13', '14', '15', '16', '17', '18', '19', '20', '101', '102', '103'])
+    // What a worker thread gets: a copy, sharing nothing with the file's chunks.
+    const context = units.find((u) => u.kind === 'posts')!.context
+    const reader = new WxrPostReader(structuredClone(context))
+    const read = posts.flatMap((p) => reader.read(structuredClone(p)))
+    const whole = await readFixture('old-blog.xml')
+    expect(read).toEqual(whole.filter((i) => i.kind !== 'progress'))
   })
 })
 

@@ -2,7 +2,9 @@
 //
 // Two passes over the file, each with flat memory: the first collects attachments (a post names
 // its featured image by id, and the attachment may come before or after it in the file); the
-// second yields one item per post as its `</item>` is read. A post's HTML is turned into the
+// second hands over the posts as their `</item>` is read. Reading a post is a pure function of
+// the post and its context (`WxrPostReader`), so a caller may read posts elsewhere, such as in
+// worker threads, while the file is still being scanned. A post's HTML is turned into the
 // pasted-text form of the house format (one line per block, body text as Markdown) and read by
 // `readPastedText`, so both readers share one house-format parser and one set of rules.
 import { SaxesParser, type SaxesTagPlain } from 'saxes'
@@ -19,6 +21,15 @@ export type WxrOptions = {
   /** The file's size, when the caller knows it: progress items then carry a total from the start. */
   totalBytes?: number
 }
+
+/** What reading a post needs besides the post: the file's name, the site's settings, and the blog's address and authors. */
+export type WxrContext = { label: string; settings: SiteSettings; baseUrl: string | null; authors: ReadonlyMap<string, string> }
+
+/** A post as the export holds it, with the attachment its featured image names (null when it names none). */
+export type WxrPost = { item: WxrItem; featured: { id: string; attachment: WxrAttachment | null } | null }
+
+/** What `scanWxr` yields: items, and the posts of the export in order, a chunk of the file at a time. */
+export type WxrUnit = ImportItem | { kind: 'posts'; context: WxrContext; posts: WxrPost[] }
 
 /**
  * Reads a WordPress export (WXR 1.0–1.2) and yields its house-format posts as reviews, with
@@ -38,33 +49,70 @@ export async function* readWxr(
   settings: SiteSettings,
   options: WxrOptions = {},
 ): StreamingReader {
-  const attachments = new Map<string, Attachment>()
+  let reader = null as WxrPostReader | null
+  for await (const unit of scanWxr(open, label, settings, options)) {
+    if (unit.kind !== 'posts') {
+      yield unit
+      continue
+    }
+    if (reader?.context !== unit.context) reader = new WxrPostReader(unit.context)
+    // Copied on the way out (see `own`): a caller that keeps items must not keep the file's chunks.
+    for (const post of unit.posts) yield* reader.read(post).map((out) => structuredClone(out))
+  }
+}
+
+/**
+ * The first half of `readWxr`: scans the export and yields its posts unread, in file order, with
+ * every other item. Before the posts it yields `self-contained` when no post needs an image
+ * fetched (none names a featured image the export has): their reviews can be saved as soon as they
+ * are read.
+ */
+export async function* scanWxr(
+  open: () => AsyncIterable<Buffer | string>,
+  label: string,
+  settings: SiteSettings,
+  options: WxrOptions = {},
+): AsyncGenerator<WxrUnit, void, undefined> {
+  const attachments = new Map<string, WxrAttachment>()
+  const featured = new Set<string>()
   const first = yield* scan(open, label, {
     bodies: false,
     before: 0,
     total: options.totalBytes ? options.totalBytes * 2 : 0,
     onItem(item) {
       const id = item.postId.trim()
-      if (item.type.trim() === 'attachment' && id) attachments.set(own(id), attachmentOf(item))
-      return []
+      if (item.type.trim() === 'attachment') {
+        if (id) attachments.set(own(id), attachmentOf(item))
+      } else {
+        const image = item.meta.get('_thumbnail_id')?.trim()
+        if (image) featured.add(own(image))
+      }
+      return null
     },
   })
   if (!first.ok) return
-  const posts = new PostReader(label, settings, attachments)
+  if (![...featured].some((id) => attachments.has(id))) yield { kind: 'self-contained' }
+  featured.clear()
+  let context: WxrContext | null = null
   yield* scan(open, label, {
     bodies: true,
     before: first.bytes,
     total: first.bytes * 2,
-    onChannel: (channel) => posts.useChannel(channel),
-    // Copied on the way out (see `own`): a caller that keeps items must not keep the file's chunks.
-    onItem: (item) => posts.read(item).map((out) => structuredClone(out)),
+    onChannel: (channel) => {
+      context = { label, settings, baseUrl: channel.baseUrl, authors: channel.authors }
+    },
+    onItem: (item) => {
+      const id = item.meta.get('_thumbnail_id')?.trim()
+      return { kind: 'posts', context: context!, posts: [{ item, featured: id ? { id, attachment: attachments.get(id) ?? null } : null }] }
+    },
   })
 }
 
 // ---------------------------------------------------------------------------------------------
 // XML: one streaming pass
 
-type RawComment = {
+/** A comment of a post, its fields as the XML has them. */
+export type WxrComment = {
   line: number
   id: string
   author: string
@@ -78,7 +126,8 @@ type RawComment = {
   parent: string
 }
 
-type RawItem = {
+/** An `<item>` of the export (a post, page, attachment…), its fields as the XML has them. */
+export type WxrItem = {
   line: number
   titleLine: number
   contentLine: number
@@ -96,7 +145,7 @@ type RawItem = {
   attachmentUrl: string
   terms: { domain: string; nicename: string; name: string }[]
   meta: Map<string, string>
-  comments: RawComment[]
+  comments: WxrComment[]
 }
 
 type Channel = { baseUrl: string | null; authors: Map<string, string> }
@@ -108,12 +157,12 @@ type Pass = {
   before: number
   total: number
   onChannel?: (channel: Channel) => void
-  onItem: (item: RawItem) => ImportItem[]
+  onItem: (item: WxrItem) => WxrUnit | null
 }
 
 const PROGRESS_EVERY = 1 << 20
 type TextFields<T> = { [K in keyof T]: T[K] extends string ? K : never }[keyof T]
-const ITEM_FIELDS: Record<string, TextFields<RawItem>> = {
+const ITEM_FIELDS: Record<string, TextFields<WxrItem>> = {
   title: 'title',
   link: 'link',
   guid: 'guid',
@@ -127,7 +176,7 @@ const ITEM_FIELDS: Record<string, TextFields<RawItem>> = {
   'excerpt:encoded': 'excerpt',
   'wp:attachment_url': 'attachmentUrl',
 }
-const COMMENT_FIELDS: Record<string, TextFields<RawComment>> = {
+const COMMENT_FIELDS: Record<string, TextFields<WxrComment>> = {
   'wp:comment_id': 'id',
   'wp:comment_author': 'author',
   'wp:comment_author_email': 'email',
@@ -141,19 +190,20 @@ const COMMENT_FIELDS: Record<string, TextFields<RawComment>> = {
 }
 
 /**
- * Runs saxes over one read of the file. Saxes calls back synchronously inside `write`, so items
- * made by `onItem` are queued and yielded after each chunk: memory holds one chunk and one item.
+ * Runs saxes over one read of the file. Saxes calls back synchronously inside `write`, so units
+ * made by `onItem` are queued and yielded after each chunk: memory holds one chunk and the posts
+ * that end in it.
  * Malformed XML yields one issue at the line saxes reports and ends the pass.
  */
 async function* scan(
   open: () => AsyncIterable<Buffer | string>,
   label: string,
   pass: Pass,
-): AsyncGenerator<ImportItem, { ok: boolean; bytes: number }, undefined> {
+): AsyncGenerator<WxrUnit, { ok: boolean; bytes: number }, undefined> {
   // No namespace processing: WordPress always writes the same prefixes, and names compare as
   // written (`wp:post_type`), which keeps the pass cheap.
   const parser = new SaxesParser({ position: true, xmlns: false })
-  const queue: ImportItem[] = []
+  const queue: WxrUnit[] = []
   let failure: InputIssue | null = null
   const fail = (line: number, field: string, message: string) => {
     failure ??= { file: label, line, field, message }
@@ -162,8 +212,8 @@ async function* scan(
   const stack: string[] = []
   let text = ''
   let keepText = false
-  let item: RawItem | null = null
-  let comment: RawComment | null = null
+  let item: WxrItem | null = null
+  let comment: WxrComment | null = null
   let meta: { key: string; value: string } | null = null
   let author: { login: string; name: string } | null = null
   const channel: Channel = { baseUrl: null, authors: new Map() }
@@ -218,7 +268,11 @@ async function* scan(
     text = ''
     if (item) {
       if (name === 'item') {
-        queue.push(...pass.onItem(item))
+        const unit = pass.onItem(item)
+        const last = queue.at(-1)
+        // The posts of one chunk go out together.
+        if (unit?.kind === 'posts' && last?.kind === 'posts' && last.context === unit.context) last.posts.push(...unit.posts)
+        else if (unit) queue.push(unit)
         item = null
       } else if (parent === 'item') {
         const field = entry(ITEM_FIELDS, name)
@@ -294,7 +348,7 @@ function entry<T>(table: Record<string, T>, key: string): T | undefined {
   return Object.hasOwn(table, key) ? table[key] : undefined
 }
 
-function newItem(line: number): RawItem {
+function newItem(line: number): WxrItem {
   return {
     line, titleLine: line, contentLine: line,
     title: '', link: '', guid: '', creator: '', postId: '', dateGmt: '', status: '', type: '', password: '',
@@ -302,16 +356,17 @@ function newItem(line: number): RawItem {
   }
 }
 
-function newComment(line: number): RawComment {
+function newComment(line: number): WxrComment {
   return { line, id: '', author: '', email: '', url: '', date: '', dateGmt: '', content: '', approved: '', type: '', parent: '' }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Posts → items
 
-type Attachment = { url: string; path: string | null; caption: string; title: string; alt: string }
+/** An attachment (an uploaded image) as a featured image needs it. */
+export type WxrAttachment = { url: string; path: string | null; caption: string; title: string; alt: string }
 
-function attachmentOf(item: RawItem): Attachment {
+function attachmentOf(item: WxrItem): WxrAttachment {
   const path = item.meta.get('_wp_attached_file')?.trim()
   return {
     url: own((item.attachmentUrl || item.guid).trim()),
@@ -339,6 +394,9 @@ const STATUSES: Record<string, ReviewStatus> = {
   private: 'unpublished',
 }
 
+// What a post adds to the document its house text gave, which `readPastedText` has checked already.
+const FROM_THE_POST = ReviewDocument.pick({ tags: true, status: true, author: true, publishedAt: true, source: true, poster: true })
+
 /** What a post type is called in the summary, and why it is left out. */
 const OTHER_TYPES: Record<string, { noun: string; reason: string }> = {
   page: { noun: 'page', reason: 'a page, not a post' },
@@ -359,30 +417,27 @@ function labelKey(label: string): string {
   return label.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '')
 }
 
-class PostReader {
-  private baseUrl: string | null = null
-  private authors = new Map<string, string>()
+/** Reads the posts of one export (see `WxrContext`) into items; holds what every post reuses. */
+export class WxrPostReader {
+  private readonly label: string
+  private readonly settings: SiteSettings
+  private readonly baseUrl: string | null
+  private readonly authors: ReadonlyMap<string, string>
   private readonly telltales: Set<string>
   private readonly matchHeading: ReturnType<typeof compileRubric>
-  private turndown: TurndownService
+  private readonly turndown: TurndownService
 
-  constructor(
-    private readonly label: string,
-    private readonly settings: SiteSettings,
-    private readonly attachments: ReadonlyMap<string, Attachment>,
-  ) {
-    const meter = settings.meter.name
+  constructor(readonly context: WxrContext) {
+    ;({ label: this.label, settings: this.settings, baseUrl: this.baseUrl, authors: this.authors } = context)
+    const meter = this.settings.meter.name
     this.telltales = new Set([...TELLTALE_LABELS, labelKey(meter), labelKey(meter.replace(/\s*(meter|scale|rating)$/i, ''))])
-    this.matchHeading = compileRubric(settings.rubric)
+    this.matchHeading = compileRubric(this.settings.rubric)
     this.turndown = createTurndown((href) => resolveHref(href, this.baseUrl))
   }
 
-  useChannel(channel: Channel): void {
-    this.baseUrl = channel.baseUrl
-    this.authors = channel.authors
-  }
-
-  read(item: RawItem): ImportItem[] {
+  /** The items of one post: a review, or why it is skipped, or its problems; and warnings. */
+  read(post: WxrPost): ImportItem[] {
+    const { item } = post
     const type = item.type.trim() || 'post'
     if (type === 'attachment') return []
     const title = htmlToText(item.title, false)
@@ -426,12 +481,11 @@ class PostReader {
       tags = tags.slice(0, 50)
     }
 
-    const poster = this.posterOf(item, what, doc.poster?.credit ?? null, out)
+    const poster = this.posterOf(item, post.featured, what, doc.poster?.credit ?? null, out)
     const guid = item.guid.trim()
     const link = item.link.trim()
     const creator = item.creator.trim()
-    const merged = {
-      ...doc,
+    const added = {
       tags,
       status,
       author: doc.author ?? (creator ? (this.authors.get(creator) ?? creator) : null),
@@ -442,13 +496,13 @@ class PostReader {
       },
       poster: poster?.doc ?? doc.poster,
     }
-    const parsed = ReviewDocument.safeParse(merged)
+    const parsed = FROM_THE_POST.safeParse(added)
     if (!parsed.success) return zodIssues(parsed.error.issues, () => item.line, this.label).map((issue) => ({ kind: 'issue', issue }))
 
     const { comments, skipped } = this.commentsOf(item, what)
     out.push({
       kind: 'review',
-      review: { doc: parsed.data, at, poster: poster?.source ?? null, comments },
+      review: { doc: { ...doc, ...parsed.data }, at, poster: poster?.source ?? null, comments },
     })
     if (skipped) out.push({ kind: 'skipped', item: skipped })
     return out
@@ -487,7 +541,7 @@ class PostReader {
   }
 
   /** Feeds the post's lines to the pasted-text reader and maps its issues back to lines of the XML file. */
-  private readHouseText(item: RawItem, lines: readonly HtmlLine[], plan: { forms: readonly LineForm[]; headerCount: number }, wpTitle: string):
+  private readHouseText(item: WxrItem, lines: readonly HtmlLine[], plan: { forms: readonly LineForm[]; headerCount: number }, wpTitle: string):
       { ok: true; doc: ReviewDocument } | { ok: false; issues: InputIssue[] } {
     const { forms, headerCount } = plan
     const markdown = this.markdownOf(lines.filter((_, k) => forms[k] === 'markdown'))
@@ -549,15 +603,14 @@ class PostReader {
     return out.map((md, i) => md ?? (parts.length === marked.length ? parts[k++]!.replace(/\s*\n\s*/g, ' ').trim() : lines[i]!.text))
   }
 
-  private posterOf(item: RawItem, what: string, credit: string | null, out: ImportItem[]):
+  private posterOf(item: WxrItem, featured: WxrPost['featured'], what: string, credit: string | null, out: ImportItem[]):
       { source: PosterSource; doc: { src: null; credit: string | null; alt: string | null } } | null {
-    const id = item.meta.get('_thumbnail_id')?.trim()
-    if (!id) return null
-    const found = this.attachments.get(id)
+    if (!featured) return null
+    const found = featured.attachment
     if (!found || !isSafeUrl(found.url)) {
       out.push({
         kind: 'warning',
-        message: `${this.label}:${item.line}: ${what}: its featured image (attachment ${id}) ${found ? `has no http(s) address ("${found.url}")` : 'is not in the export'}`,
+        message: `${this.label}:${item.line}: ${what}: its featured image (attachment ${featured.id}) ${found ? `has no http(s) address ("${found.url}")` : 'is not in the export'}`,
       })
       return null
     }
@@ -567,7 +620,7 @@ class PostReader {
     }
   }
 
-  private commentsOf(item: RawItem, what: string): { comments: ImportedComment[]; skipped: SkippedItem | null } {
+  private commentsOf(item: WxrItem, what: string): { comments: ImportedComment[]; skipped: SkippedItem | null } {
     const byId = new Map(item.comments.map((c) => [c.id.trim(), c]))
     const kept: ImportedComment[] = []
     const left = new Map<string, number>()
@@ -695,7 +748,7 @@ type HtmlLine = {
   /** Lines of one list share a group: no blank line between them. */
   group: number
   /** The line's first words as written, to find it again in the XML for issue locations. */
-  probe: string
+  readonly probe: string
 }
 
 let sharedDocument: Document | undefined
@@ -721,10 +774,25 @@ function htmlDocument(): Document {
   return sharedDocument
 }
 
+type FragmentParser = { parse(html: string, end: boolean): void; document(): Document }
+type ParserDom = { mozHTMLParser?: (address: string | null, context: Element) => FragmentParser }
+
+/**
+ * Parses HTML as the content of a `<div>`. Domino's own parser is used directly where it is there:
+ * setting `innerHTML` runs the same parse and then moves every node into the shared document, which
+ * took a quarter of the time of the parse.
+ */
 function parseHtml(html: string): HTMLElement {
-  const root = htmlDocument().createElement('div')
-  root.innerHTML = html.replaceAll(LINE_MARK, '')
-  return root
+  const doc = htmlDocument()
+  const root = doc.createElement('div')
+  const createParser = (doc.implementation as unknown as ParserDom).mozHTMLParser
+  if (!createParser) {
+    root.innerHTML = html.replaceAll(LINE_MARK, '')
+    return root
+  }
+  const parser = createParser.call(doc.implementation, null, root)
+  parser.parse(html.replaceAll(LINE_MARK, ''), true)
+  return parser.document().firstChild as HTMLElement
 }
 
 /** Drops the classic editor's media shortcodes (`[caption]…[/caption]`, `[gallery]`, `[embed]…`): images are not review text. */
@@ -767,8 +835,11 @@ function tidyParagraphs(text: string): string {
     .trim()
 }
 
+// Whitespace that `collapse` changes: most lines have none, and are then returned as they are.
+const UNCOLLAPSED = /[^\S ]| {2}|^ | $/
+
 function collapse(s: string): string {
-  return s.replace(/\s+/g, ' ').trim()
+  return UNCOLLAPSED.test(s) ? s.replace(/\s+/g, ' ').trim() : s
 }
 
 /** A link's address, made absolute against the blog's address; null for anything but http(s). */
@@ -790,7 +861,9 @@ function emojiOf(img: Element): string {
   return isEmoji && alt.length <= 32 ? alt : ''
 }
 
-function textOf(nodes: readonly Node[], withUrls: boolean, resolve: (href: string | null) => string | null = (h) => resolveHref(h, null)): string {
+const resolveAbsolute = (href: string | null) => resolveHref(href, null)
+
+function textOf(nodes: readonly Node[], withUrls: boolean, resolve: (href: string | null) => string | null = resolveAbsolute): string {
   let out = ''
   for (const node of nodes) {
     if (node.nodeType === TEXT) out += node.nodeValue ?? ''
@@ -847,19 +920,19 @@ class LineCollector {
     this.walk(root, '')
   }
 
+  // The loops below use no inner named functions: tsx renames each one as it is created, which
+  // cost more than the work of a line.
   private walk(container: Node, prefix: string): void {
     let run: Node[] = []
-    const flush = () => {
-      if (run.length) this.addInline(run, prefix)
-      run = []
-    }
     for (const child of Array.from(container.childNodes)) {
       if (child.nodeType === TEXT) {
         run.push(child)
         continue
       }
       if (child.nodeType === COMMENT) {
-        flush() // `<!--more-->` and block delimiters end a run of loose text
+        // `<!--more-->` and block delimiters end a run of loose text
+        if (run.length) this.addInline(run, prefix)
+        run = []
         continue
       }
       if (child.nodeType !== ELEMENT) continue
@@ -870,7 +943,8 @@ class LineCollector {
         run.push(el)
         continue
       }
-      flush()
+      if (run.length) this.addInline(run, prefix)
+      run = []
       if (LINE_BLOCKS.has(tag)) this.addInline(Array.from(el.childNodes), prefix)
       else if (tag === 'ul' || tag === 'ol') this.addList(el, prefix, ++this.group)
       else if (tag === 'table') this.addTable(el, prefix)
@@ -882,42 +956,51 @@ class LineCollector {
         for (const table of Array.from(el.querySelectorAll('table'))) this.addTable(table, prefix)
       } else if (tag !== 'hr') this.walk(el, prefix)
     }
-    flush()
+    if (run.length) this.addInline(run, prefix)
   }
 
   /** Splits inline content into lines at `<br>` (and at line breaks in classic-editor text). */
   private addInline(nodes: readonly Node[], prefix: string): void {
     let segment: Node[] = []
-    const end = () => {
-      this.addLine(segment, prefix)
-      segment = []
-    }
     for (const node of nodes) {
-      if (node.nodeType === ELEMENT && node.nodeName.toLowerCase() === 'br') end()
-      else if (this.newlinesBreak && node.nodeType === TEXT && node.nodeValue?.includes('\n')) {
-        node.nodeValue.split(/\r?\n/).forEach((piece, k) => {
-          if (k > 0) end()
-          if (piece) segment.push(this.doc.createTextNode(piece))
-        })
+      if (node.nodeType === ELEMENT && node.nodeName.toLowerCase() === 'br') {
+        this.addLine(segment, prefix)
+        segment = []
+      } else if (this.newlinesBreak && node.nodeType === TEXT && node.nodeValue?.includes('\n')) {
+        const pieces = node.nodeValue.split(/\r?\n/)
+        for (let k = 0; k < pieces.length; k++) {
+          if (k > 0) {
+            this.addLine(segment, prefix)
+            segment = []
+          }
+          if (pieces[k]) segment.push(this.doc.createTextNode(pieces[k]!))
+        }
       } else segment.push(node)
     }
-    end()
+    this.addLine(segment, prefix)
   }
 
-  private addLine(nodes: Node[], prefix: string, group?: number, probe?: string): void {
+  /** `probeFrom` names where the line's probe is looked for, in order (by default its own nodes). */
+  private addLine(nodes: Node[], prefix: string, group?: number, probeFrom: readonly (readonly Node[])[] = [nodes]): void {
     const text = collapse(textOf(nodes, false, this.resolve))
     if (!text) return
     const resolve = this.resolve
     this.lines.push({
       text,
-      // Wanted for link header lines only: worked out when asked.
+      // Wanted for link header lines, and for posts with issues: worked out when asked.
       get withUrls() {
         return collapse(textOf(nodes, true, resolve))
+      },
+      get probe() {
+        for (const from of probeFrom) {
+          const probe = probeOf(from)
+          if (probe) return probe
+        }
+        return ''
       },
       nodes,
       prefix,
       group: group ?? ++this.group,
-      probe: probe ?? probeOf(nodes),
     })
   }
 
@@ -954,7 +1037,7 @@ class LineCollector {
         nodes.push(...v)
       })
       // Found by the value's words when it has some: that is what an issue about the row is about.
-      this.addLine(nodes, prefix, undefined, probeOf(values[0]!) || probeOf(label))
+      this.addLine(nodes, prefix, undefined, [values[0]!, label])
     }
   }
 }

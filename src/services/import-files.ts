@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { createReadStream, createWriteStream, existsSync } from 'node:fs'
+import { createReadStream, createWriteStream, existsSync, type WriteStream } from 'node:fs'
 import { mkdir, readdir, rename, rm, stat, copyFile, writeFile } from 'node:fs/promises'
 import { once } from 'node:events'
 import { availableParallelism } from 'node:os'
@@ -17,9 +17,11 @@ import { insertComment, listCommentSources } from '../store/comments.ts'
 import type { Tx } from '../store/db.ts'
 import { findDiaryIdBySource, insertDiaryEntry, updateDiaryEntry } from '../store/diary.ts'
 import { findIdentityBySlug, findIdentityBySource, saveReview } from '../store/reviews.ts'
+import type { IndexedText } from '../store/search.ts'
 import { bumpContentVersion, getSiteSettings } from '../store/settings.ts'
 import { IMPORT_EXTENSIONS, inputForFile, loadPosterSource, type ImportInput } from './import-readers.ts'
-import { renderReview } from './render-review.ts'
+import { ReaderThreads, type ReadItem } from './import-threads.ts'
+import { renderReview, renderReviewHtml, type ReviewHtml } from './render-review.ts'
 import type { Site } from './site.ts'
 import { resolveSlug } from './slugs.ts'
 
@@ -36,6 +38,12 @@ export type ImportOptions = {
   uploadsDir?: string | null
   /** Progress of long work, for progress bars: reading, then saving. */
   onProgress?: (done: number, total: number, label: string) => void
+  /**
+   * Threads that read WordPress exports beside the main thread. By default one per core, for
+   * exports of a few MB and more; a number given reads every export in that many threads, and 0
+   * reads everything on the main thread.
+   */
+  threads?: number
   now?: Date
 }
 
@@ -95,21 +103,126 @@ export async function importFiles(site: Site, paths: readonly string[], options:
 // ---------------------------------------------------------------------------------------------
 // The import runs in three steps:
 //   1. read every input, outside any transaction: each record is checked, its poster fetched and
-//      rendered into a staging folder, and the record written to a spool file on disk, so memory
-//      stays flat however large the export and the database is not locked while images download;
-//   2. if anything was wrong, throw with every problem; else save the spool in one transaction;
+//      rendered into a staging folder, its Markdown rendered, and the record written to a spool
+//      file on disk, so memory stays flat however large the export and the database is not locked
+//      while images download;
+//   2. save the records in one transaction, rolled back if anything was wrong, with every
+//      problem reported;
 //   3. after the commit, move the staged media into place. A failure at any point removes the
 //      staging folder and the spool, and the site is as it was.
+// Step 2 starts as soon as nothing left to read can change what is saved: when the last input
+// says the rest of its records are self-contained (no slugs of their own, no images to fetch).
+// From then on records go straight from reading to saving, and the two run side by side: the
+// main thread saves while reader threads read the next records.
 
 type SpooledReview = {
-  t: 'review'
   doc: ReviewDocument
   at: SourceRef
   posterImage: PosterImage | null
   comments: ImportedComment[]
+  /** Rendered while reading, where the work can be spread out, not inside the transaction. */
+  html: ReviewHtml
+  /** Its search text, when worked out while reading (in a reader thread). */
+  indexedText: IndexedText | null
 }
-type SpooledDiary = { t: 'diary'; entry: ImportedDiaryEntry }
-type Spooled = SpooledReview | SpooledDiary
+
+/** Records waiting for step 2 handed over directly are this many at most; reading waits beyond. */
+const HANDOVER = 64
+
+/**
+ * Records on their way from reading to saving. Until saving starts they are written to a spool
+ * file, one JSON line each, so memory stays flat however large the export; `drain` then reads the
+ * file back and goes on with records handed over directly, a few at a time.
+ */
+class RecordStream<T> {
+  count = 0
+  private readonly out: WriteStream
+  private live: T[] | null = null
+  private ended = false
+  private failure: { err: unknown } | null = null
+  private wake: (() => void) | null = null
+  private draining: Promise<unknown> | null = null
+
+  constructor(readonly file: string) {
+    this.out = createWriteStream(file)
+  }
+
+  /** Whether every record has been written (reading is over). */
+  get isEnded(): boolean {
+    return this.ended
+  }
+
+  async write(record: T): Promise<void> {
+    this.check()
+    this.count++
+    if (!this.live) {
+      if (!this.out.write(`${JSON.stringify(record)}\n`)) await (this.draining = once(this.out, 'drain'))
+      return
+    }
+    this.live.push(record)
+    this.signal()
+    while (this.live.length > HANDOVER && !this.failure) await new Promise<void>((resolve) => (this.wake = resolve))
+    this.check()
+  }
+
+  /** No more records: `drain` ends after the last one. */
+  end(): void {
+    this.ended = true
+    this.signal()
+  }
+
+  /** Stops both sides: a waiting or later `write`, and `drain`, throw `err`. */
+  fail(err: unknown): void {
+    this.failure ??= { err }
+    this.signal()
+  }
+
+  /** Every record, in the order written: those spooled so far, then those written from now on. Call once. */
+  async *drain(): AsyncGenerator<T> {
+    this.live = []
+    await this.close()
+    const lines = createInterface({ input: createReadStream(this.file, 'utf8'), crlfDelay: Infinity })
+    for await (const line of lines) {
+      this.check()
+      if (line) yield JSON.parse(line) as T
+    }
+    for (;;) {
+      this.check()
+      const record = this.live.shift()
+      if (record !== undefined) {
+        this.signal()
+        yield record
+      } else if (this.ended) return
+      else await new Promise<void>((resolve) => (this.wake = resolve))
+    }
+  }
+
+  async close(): Promise<void> {
+    // A stream that is ending no longer emits 'drain': a write waiting for it finishes first.
+    await this.draining?.catch(() => {})
+    if (this.out.closed) return
+    this.out.end()
+    await once(this.out, 'close')
+  }
+
+  private check(): void {
+    if (this.failure) throw this.failure.err
+  }
+
+  // One side waits at a time: the writer while the handover is full, the drain while it is empty.
+  private signal(): void {
+    const wake = this.wake
+    this.wake = null
+    wake?.()
+  }
+}
+
+type Records = {
+  reviews: RecordStream<SpooledReview>
+  diary: RecordStream<ImportedDiaryEntry>
+  /** The slugs documents give themselves: they win over derived ones whatever the order, so are known before saving. */
+  slugs: Set<string>
+}
 
 type Staging = { dir: string; moves: Map<string, string> }
 
@@ -126,22 +239,33 @@ export async function importInputs(site: Site, inputs: readonly ImportInput[], o
   }
   const work = join(site.dataDir, `.import-${process.pid}-${randomBytes(4).toString('hex')}`)
   const staging: Staging = { dir: join(work, 'media'), moves: new Map() }
-  const spoolFile = join(work, 'records.jsonl')
   await mkdir(work, { recursive: true })
-  try {
-    const { issues, records } = await readInputs(inputs, settings, site, options, result, staging, spoolFile)
-    if (issues.length) throw new InvalidInputError(issues)
-    try {
-      await site.db.transaction().execute(async (trx) => {
-        const problems = await saveSpool(trx, spoolFile, records, options, result)
-        if (problems.length) throw new InvalidInputError(problems)
-        await bumpContentVersion(trx)
-        if (options.dryRun) throw ROLLBACK
-      })
-    } catch (err) {
-      if (err !== ROLLBACK) throw err
-      return result
+  const records: Records = { reviews: new RecordStream(join(work, 'reviews.jsonl')), diary: new RecordStream(join(work, 'diary.jsonl')), slugs: new Set() }
+  const issues: InputIssue[] = []
+  const threadCount = options.threads ?? availableParallelism()
+  const threads = threadCount > 0 ? new ReaderThreads(threadCount, { largeInputsOnly: options.threads === undefined }) : null
+  let saving: Promise<boolean> | null = null
+  const startSaving = () => {
+    if (!saving) {
+      saving = saveRecords(site, records, issues, options, result)
+      // Awaited below; meanwhile a failure stops the reading through `records.reviews.fail`.
+      saving.catch(() => {})
     }
+    return saving
+  }
+  try {
+    try {
+      await readInputs(inputs, { settings, site, options, result, staging, records, issues, threads, startSaving })
+      records.reviews.end()
+      records.diary.end()
+    } catch (err) {
+      records.reviews.fail(err)
+      throw err
+    } finally {
+      await threads?.close()
+    }
+    if (issues.length && !saving) throw new InvalidInputError(issues)
+    if (!(await startSaving())) return result
     for (const [from, to] of staging.moves) {
       await mkdir(dirname(to), { recursive: true })
       await rename(from, to)
@@ -149,57 +273,114 @@ export async function importInputs(site: Site, inputs: readonly ImportInput[], o
     result.media = staging.moves.size
     return result
   } finally {
+    // A transaction still open (reading failed while saving) rolls back before its files go.
+    await (saving as Promise<boolean> | null)?.catch(() => {})
+    await Promise.allSettled([records.reviews.close(), records.diary.close()])
     await rm(work, { recursive: true, force: true })
   }
 }
 
-/** Step 1: reads, checks and spools every record; fetches and stages posters a few at a time. */
-async function readInputs(
-  inputs: readonly ImportInput[],
-  settings: SiteSettings,
-  site: Site,
-  options: ImportOptions,
-  result: ImportResult,
-  staging: Staging,
-  spoolFile: string,
-): Promise<{ issues: InputIssue[]; records: number }> {
-  const issues: InputIssue[] = []
-  const spool = createWriteStream(spoolFile)
-  let records = 0
-  const write = async (rec: Spooled) => {
-    records++
-    if (!spool.write(`${JSON.stringify(rec)}\n`)) await once(spool, 'drain')
+/** Step 2, in one transaction: true once committed, false when rolled back for a dry run. */
+async function saveRecords(site: Site, records: Records, issues: readonly InputIssue[], options: ImportOptions, result: ImportResult): Promise<boolean> {
+  try {
+    await site.db.transaction().execute(async (trx) => {
+      const problems = await saveReviews(trx, records, options, result)
+      // Reading is over once the reviews are: its problems come first, and alone.
+      if (issues.length) throw new InvalidInputError([...issues])
+      if (problems.length) throw new InvalidInputError(problems)
+      await saveDiary(trx, records, options, result)
+      await bumpContentVersion(trx)
+      if (options.dryRun) throw ROLLBACK
+    })
+    return true
+  } catch (err) {
+    records.reviews.fail(err)
+    if (err === ROLLBACK) return false
+    throw err
   }
-  // Posters take a while (download, decode, nine encodes): several at once, spooled in input order.
-  const pending: Promise<Spooled | null>[] = []
-  const limit = Math.max(2, availableParallelism())
-  const flush = async (keep: number) => {
-    while (pending.length > keep) {
-      const rec = await pending.shift()!
-      if (rec) await write(rec)
+}
+
+type ReadContext = {
+  settings: SiteSettings
+  site: Site
+  options: ImportOptions
+  result: ImportResult
+  staging: Staging
+  records: Records
+  /** Problems found while reading, in input order. */
+  issues: InputIssue[]
+  threads: ReaderThreads | null
+  startSaving: () => unknown
+}
+
+/** What reading an item comes to, applied in input order once ready. */
+type Step = Exclude<ReadItem, { kind: 'review' }> | { kind: 'record'; review: SpooledReview }
+
+/** Items read ahead of the one being applied: reviews waiting for their poster, posts in threads. */
+const READ_AHEAD = 32
+
+/** Step 1: reads, checks and spools every record; fetches and stages posters a few at a time. */
+async function readInputs(inputs: readonly ImportInput[], context: ReadContext): Promise<void> {
+  const { settings, site, options, result, staging, records, issues, threads } = context
+  // Posters take a while (download, decode, nine encodes): several at once.
+  const posterSlots = slots(Math.max(2, availableParallelism()))
+  const pending: Promise<Step[]>[] = []
+  const prepare = async (item: ReadItem, input: ImportInput): Promise<Step[]> => {
+    if (item.kind !== 'review') return [item]
+    if (issues.length) return [] // the import will not be saved: do not fetch posters for it
+    const review = await prepareReview(site, item.review, item.html, input.mediaRoot, options, result, staging, posterSlots)
+    return [{ kind: 'record', review: { ...review, indexedText: item.indexedText ?? null } }]
+  }
+  const apply = async (step: Step, input: ImportInput, isLast: boolean) => {
+    if (step.kind === 'issue') issues.push(step.issue)
+    else if (step.kind === 'warning') result.warnings.push(step.message)
+    else if (step.kind === 'skipped') result.skipped.push(toSkipped(step.item))
+    else if (step.kind === 'progress') options.onProgress?.(step.done, step.total, `Reading ${basename(input.label)}`)
+    else if (step.kind === 'self-contained') {
+      if (isLast) context.startSaving()
+    } else if (step.kind === 'diary') await records.diary.write(step.entry)
+    else if (!issues.length) {
+      if (step.review.doc.slug) records.slugs.add(step.review.doc.slug)
+      await records.reviews.write(step.review)
     }
   }
   try {
     for (const [index, input] of inputs.entries()) {
-      for await (const item of input.items(settings)) {
-        if (item.kind === 'issue') issues.push(item.issue)
-        else if (item.kind === 'warning') result.warnings.push(item.message)
-        else if (item.kind === 'skipped') result.skipped.push(toSkipped(item.item))
-        else if (item.kind === 'progress') options.onProgress?.(item.done, item.total, `Reading ${basename(input.label)}`)
-        else if (item.kind === 'diary') pending.push(Promise.resolve({ t: 'diary', entry: item.entry }))
-        else if (issues.length) continue // the import will not be saved: do not fetch posters for it
-        else pending.push(prepareReview(site, item.review, input.mediaRoot, options, result, staging))
-        await flush(limit)
+      const isLast = index === inputs.length - 1
+      const flush = async (keep: number) => {
+        while (pending.length > keep) for (const step of await pending.shift()!) await apply(step, input, isLast)
       }
+      for await (const item of input.items(settings, threads)) {
+        const steps = item.kind === 'later'
+          ? item.items.then(async (items) => (await Promise.all(items.map((i) => prepare(i, input)))).flat())
+          : prepare(item, input)
+        // Awaited in order by `flush`; until then a failure must not count as unhandled.
+        steps.catch(() => {})
+        pending.push(steps)
+        await flush(READ_AHEAD)
+      }
+      await flush(0)
       if (inputs.length > 1) options.onProgress?.(index + 1, inputs.length, `Reading ${basename(input.label)}`)
     }
-    await flush(0)
   } finally {
     await Promise.allSettled(pending)
-    spool.end()
-    await once(spool, 'close')
   }
-  return { issues, records }
+}
+
+/** Runs work at most `n` at a time, in the order asked. */
+function slots(n: number): <T>(work: () => Promise<T>) => Promise<T> {
+  let running = 0
+  const waiting: (() => void)[] = []
+  return async (work) => {
+    if (running >= n) await new Promise<void>((resolve) => waiting.push(resolve))
+    running++
+    try {
+      return await work()
+    } finally {
+      running--
+      waiting.shift()?.()
+    }
+  }
 }
 
 function toSkipped(s: SkippedItem): SkippedRecord {
@@ -210,17 +391,22 @@ function toSkipped(s: SkippedItem): SkippedRecord {
 async function prepareReview(
   site: Site,
   review: ImportedReview,
+  html: ReviewHtml | undefined,
   mediaRoot: string | null,
   options: ImportOptions,
   result: ImportResult,
   staging: Staging,
-): Promise<SpooledReview> {
+  posterSlots: ReturnType<typeof slots>,
+): Promise<Omit<SpooledReview, 'indexedText'>> {
   let doc = review.doc
   let posterImage: PosterImage | null = null
   const place = where(review.at)
   if (review.poster) {
-    const loaded = await loadPosterSource(review.poster, { uploadsDir: options.uploadsDir ?? null })
-    const rendered = loaded.ok ? await renderPoster(loaded.data).catch(() => null) : null
+    const source = review.poster
+    const { loaded, rendered } = await posterSlots(async () => {
+      const loaded = await loadPosterSource(source, { uploadsDir: options.uploadsDir ?? null })
+      return { loaded, rendered: loaded.ok ? await renderPoster(loaded.data).catch(() => null) : null }
+    })
     if (!loaded.ok) result.warnings.push(`${place}: poster: ${loaded.reason}; "${doc.title}" is imported without its poster`)
     else if (!rendered) result.warnings.push(`${place}: poster: not a readable image; "${doc.title}" is imported without its poster`)
     else {
@@ -238,7 +424,7 @@ async function prepareReview(
   } else if (doc.poster?.src?.startsWith('/media/')) {
     posterImage = await findPosterMedia(site, doc.poster.src, mediaRoot, place, result.warnings, staging)
   }
-  return { t: 'review', doc, at: review.at, posterImage, comments: review.comments }
+  return { doc, at: review.at, posterImage, comments: review.comments, html: html ?? renderReviewHtml(doc) }
 }
 
 /**
@@ -291,31 +477,17 @@ async function findPosterMedia(
   return describeImage(from)
 }
 
-async function* readSpool(file: string): AsyncGenerator<Spooled> {
-  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })
-  for await (const line of lines) if (line) yield JSON.parse(line) as Spooled
-}
-
-/** Step 2: saves the spooled records inside the caller's transaction; returns the problems found. */
-async function saveSpool(trx: Tx, spoolFile: string, records: number, options: ImportOptions, result: ImportResult): Promise<InputIssue[]> {
+/** Saves the reviews inside the caller's transaction as they come; returns the problems found. */
+async function saveReviews(trx: Tx, records: Records, options: ImportOptions, result: ImportResult): Promise<InputIssue[]> {
   const now = (options.now ?? new Date()).toISOString()
   const policy = options.onConflict ?? 'update'
   const problems: InputIssue[] = []
   const claimed = new Map<string, SourceRef>()
-  // Explicit slugs win over derived ones whatever the order, so reserve them first.
-  const reserved = new Set<string>()
-  for await (const rec of readSpool(spoolFile)) if (rec.t === 'review' && rec.doc.slug) reserved.add(rec.doc.slug)
-  let done = 0
-  const tick = () => {
-    done++
-    if (done % 50 === 0 || done === records) options.onProgress?.(done, records, 'Saving')
-  }
-  // Reviews first, so diary entries can link the reviews of this same import.
-  for await (const rec of readSpool(spoolFile)) {
-    if (rec.t !== 'review') continue
+  const tick = savingProgress(records, options)
+  for await (const rec of records.reviews.drain()) {
     tick()
     const { doc, at } = rec
-    const match = await matchReview(trx, doc, reserved)
+    const match = await matchReview(trx, doc, records.slugs)
     if ('problem' in match) {
       problems.push({ file: at.file, line: at.line, field: 'slug', message: match.problem })
       continue
@@ -335,17 +507,31 @@ async function saveSpool(trx: Tx, spoolFile: string, records: number, options: I
       result.skipped.push({ at: where(at), what: `review "${doc.title}"`, reason: `already on the site as /reviews/${slug}` })
       continue
     }
-    const { id } = await saveReview(trx, renderReview({ ...doc, slug }, rec.posterImage), existingId, now)
+    const { id } = await saveReview(trx, renderReview({ ...doc, slug }, rec.posterImage, rec.html), existingId, now, { indexedText: rec.indexedText ?? undefined })
     ;(existingId === null ? result.created : result.updated).push(slug)
     if (rec.comments.length) result.comments.created += await saveComments(trx, id, rec.comments, result)
   }
-  if (problems.length) return problems
-  for await (const rec of readSpool(spoolFile)) {
-    if (rec.t !== 'diary') continue
-    tick()
-    await saveDiaryEntry(trx, rec.entry, policy, now, result)
-  }
   return problems
+}
+
+/** Saves the diary entries, after every review, so they can link the reviews of this same import. */
+async function saveDiary(trx: Tx, records: Records, options: ImportOptions, result: ImportResult): Promise<void> {
+  const now = (options.now ?? new Date()).toISOString()
+  const tick = savingProgress(records, options, records.reviews.count)
+  for await (const entry of records.diary.drain()) {
+    tick()
+    await saveDiaryEntry(trx, entry, options.onConflict ?? 'update', now, result)
+  }
+}
+
+/** Counts saved records for progress; shown once reading is over, as reading shows its own before. */
+function savingProgress(records: Records, options: ImportOptions, done = 0): () => void {
+  return () => {
+    done++
+    if (!records.reviews.isEnded) return
+    const total = records.reviews.count + records.diary.count
+    if (done % 50 === 0 || done === total) options.onProgress?.(done, total, 'Saving')
+  }
 }
 
 /** The slug a document gets and the review it is, if already on the site: by source id first, then slug or title. */

@@ -1,9 +1,10 @@
 import Database from 'better-sqlite3'
 import {
-  Kysely, Migrator, PostgresDialect, SqliteDialect, type CompiledQuery, type DatabaseConnection, type Driver, type Migration,
-  type QueryResult, type Transaction, type TransactionSettings,
+  Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type CompiledQuery, type DatabaseConnection, type Driver, type InsertObject, type InsertQueryBuilder,
+  type InsertResult, type Migration, type QueryResult, type Transaction, type TransactionSettings,
 } from 'kysely'
 import pg from 'pg'
+import { dialectOf } from './dialect.ts'
 import * as m0001 from './migrations/0001-initial.ts'
 import * as m0002 from './migrations/0002-accounts.ts'
 import * as m0003 from './migrations/0003-diary.ts'
@@ -187,6 +188,34 @@ class CommitNotifyingDriver implements Driver {
   destroy() {
     return this.driver.destroy()
   }
+}
+
+/**
+ * Runs an insert of one row and returns the row's id. On SQLite the id is the last insert rowid
+ * rather than one read with `RETURNING`: SQLite runs a statement with RETURNING (like one that
+ * writes several rows) under a statement journal, and inside a long transaction that made an
+ * insert into `reviews` cost five times as much as the same insert without it. PostgreSQL
+ * reports no insert id, so there the id comes back with `RETURNING`.
+ */
+export async function insertRow<T extends keyof DB>(db: Conn, query: InsertQueryBuilder<DB, T, InsertResult>): Promise<number> {
+  if (dialectOf(db) === 'postgres') return (await query.returning(sql<number>`id`.as('id')).executeTakeFirstOrThrow()).id
+  const { insertId } = await query.executeTakeFirstOrThrow()
+  if (insertId === undefined) throw new Error('the database did not report the id of the inserted row')
+  return Number(insertId)
+}
+
+/**
+ * Inserts rows into one table. On SQLite each row is a statement of its own, for the reason in
+ * `insertRow`: a five-row insert of sections took ten times as long as five one-row inserts. On
+ * PostgreSQL every statement is a round trip to the server, so there the rows go in one.
+ */
+export async function insertAll<T extends keyof DB & string>(db: Conn, table: T, rows: readonly InsertObject<DB, T>[]): Promise<void> {
+  if (!rows.length) return
+  if (dialectOf(db) === 'postgres') {
+    await db.insertInto(table).values(rows).execute()
+    return
+  }
+  for (const row of rows) await db.insertInto(table).values(row).execute()
 }
 
 /**

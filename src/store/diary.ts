@@ -2,7 +2,7 @@ import { sql, type Insertable, type Selectable } from 'kysely'
 import { countryByCode } from '../domain/countries.ts'
 import type { DiaryEntry, DiaryStatus } from '../domain/diary.ts'
 import type { Page } from '../domain/records.ts'
-import type { Conn, Tx } from './db.ts'
+import { insertRow, type Conn, type Tx } from './db.ts'
 import type { DiaryEntriesTable } from './schema.ts'
 
 /** The columns a diary write sets; ids and timestamps are the store's business. */
@@ -48,12 +48,7 @@ const filedOn = sql<string>`coalesce(diary_entries.finished_on, diary_entries.st
 
 /** Inserts an entry and returns its id. */
 export async function insertDiaryEntry(trx: Tx, values: DiaryRowValues, createdBy: number | null, now: string): Promise<number> {
-  const row = await trx
-    .insertInto('diary_entries')
-    .values({ ...values, created_by: createdBy, created_at: now, updated_at: now })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  return row.id
+  return insertRow(trx, trx.insertInto('diary_entries').values({ ...values, created_by: createdBy, created_at: now, updated_at: now }))
 }
 
 /** The entry imported with this source id, if any. */

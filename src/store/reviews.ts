@@ -2,10 +2,11 @@ import { countryByCode, findCountry } from '../domain/countries.ts'
 import type { Page, RenderedReview, ReviewRecord, ReviewSummary } from '../domain/records.ts'
 import type { ReviewDocument, ReviewStatus } from '../domain/review.ts'
 import { slugify, truncateSlug } from '../domain/slug.ts'
-import type { Conn, Tx } from './db.ts'
+import { insertAll, insertRow, type Conn, type Tx } from './db.ts'
 import type { ReviewRow, SectionRow } from './schema.ts'
 import { nameKey } from './migrations/0006-imports.ts'
 import { transactionLock } from './dialect.ts'
+import type { IndexedText } from './search.ts'
 import { searchIndexFor } from './search-index.ts'
 import { SUMMARY_COLUMNS, toSummary } from './summaries.ts'
 
@@ -79,6 +80,8 @@ export type SaveOptions = {
   authorId?: number | null
   savedBy?: number | null
   note?: string | null
+  /** The text part of the review's search index entry, when worked out beforehand (see `indexedText`). */
+  indexedText?: IndexedText
 }
 
 /**
@@ -92,12 +95,7 @@ export async function saveReview(trx: Tx, r: RenderedReview, existingId: number 
   let id: number
   let revision: number
   if (existingId === null) {
-    const inserted = await trx
-      .insertInto('reviews')
-      .values({ ...row, revision: 1, created_at: now, author_id: options.authorId ?? null })
-      .returning('id')
-      .executeTakeFirstOrThrow()
-    id = inserted.id
+    id = await insertRow(trx, trx.insertInto('reviews').values({ ...row, revision: 1, created_at: now, author_id: options.authorId ?? null }))
     revision = 1
   } else {
     id = existingId
@@ -106,9 +104,10 @@ export async function saveReview(trx: Tx, r: RenderedReview, existingId: number 
       .set((eb) => ({ ...row, revision: eb('revision', '+', 1) }))
       .where('id', '=', id)
     if (options.expectedRevision !== undefined) update = update.where('revision', '=', options.expectedRevision)
-    const result = await update.returning('revision').executeTakeFirst()
-    if (!result) throw new StaleRevisionError(`review ${id} is no longer at revision ${options.expectedRevision}`)
-    revision = result.revision
+    // No RETURNING: see `insertRow`. The row is read back in the same transaction instead.
+    const { numUpdatedRows } = await update.executeTakeFirst()
+    if (!numUpdatedRows) throw new StaleRevisionError(`review ${id} is no longer at revision ${options.expectedRevision}`)
+    revision = (await trx.selectFrom('reviews').select('revision').where('id', '=', id).executeTakeFirstOrThrow()).revision
     for (const table of ['sections', 'links', 'review_tags', 'review_people', 'songs'] as const) {
       await trx.deleteFrom(table).where('review_id', '=', id).execute()
     }
@@ -118,26 +117,12 @@ export async function saveReview(trx: Tx, r: RenderedReview, existingId: number 
     .values({ review_id: id, revision, doc_json: JSON.stringify(r.doc), saved_by: options.savedBy ?? null, saved_at: now, note: options.note ?? null })
     .execute()
   const d = r.doc
-  if (d.sections.length) {
-    await trx
-      .insertInto('sections')
-      .values(
-        d.sections.map((s, position) => ({
-          review_id: id, position, aspect: s.aspect, verdict: s.verdict, body_md: s.body,
-          body_html: r.sectionHtml[position] ?? '', score: s.score, score_max: s.scoreMax, spoiler: s.spoiler ? 1 : 0,
-        })),
-      )
-      .execute()
-  }
-  if (d.links.length) {
-    await trx
-      .insertInto('links')
-      .values(d.links.map((l, position) => ({ review_id: id, position, site: l.site, label: l.label, url: l.url })))
-      .execute()
-  }
-  if (d.songs.length) {
-    await trx.insertInto('songs').values(d.songs.map((title, position) => ({ review_id: id, position, title }))).execute()
-  }
+  await insertAll(trx, 'sections', d.sections.map((s, position) => ({
+    review_id: id, position, aspect: s.aspect, verdict: s.verdict, body_md: s.body,
+    body_html: r.sectionHtml[position] ?? '', score: s.score, score_max: s.scoreMax, spoiler: s.spoiler ? 1 : 0,
+  })))
+  await insertAll(trx, 'links', d.links.map((l, position) => ({ review_id: id, position, site: l.site, label: l.label, url: l.url })))
+  await insertAll(trx, 'songs', d.songs.map((title, position) => ({ review_id: id, position, title })))
   const tags: string[] = []
   for (const [position, name] of d.tags.entries()) {
     const tag = await upsertNamed(trx, 'tags', name)
@@ -158,6 +143,7 @@ export async function saveReview(trx: Tx, r: RenderedReview, existingId: number 
     sections: d.sections.map((s, i) => ({ aspect: s.aspect, verdict: s.verdict, body_html: r.sectionHtml[i] ?? '', spoiler: s.spoiler ? 1 : 0 })),
     tags,
     people,
+    text: options.indexedText,
   })
   return { id, revision }
 }
@@ -196,8 +182,7 @@ async function upsertNamed(trx: Tx, table: 'tags' | 'people', name: string): Pro
   const base = truncateSlug(slugify(name)) || (table === 'tags' ? 'tag' : 'person')
   let slug = base
   for (let n = 2; await trx.selectFrom(table).select('id').where('slug', '=', slug).executeTakeFirst(); n++) slug = `${base}-${n}`
-  const inserted = await trx.insertInto(table).values({ slug, name, name_key: nameKey(name) }).returning('id').executeTakeFirstOrThrow()
-  const named = { id: inserted.id, name }
+  const named = { id: await insertRow(trx, trx.insertInto(table).values({ slug, name, name_key: nameKey(name) })), name }
   known.set(key, named)
   return named
 }

@@ -12,6 +12,8 @@ import { importFiles } from '../services/import-files.ts'
 import { loadDemo } from '../services/load-demo.ts'
 import type { Site } from '../services/site.ts'
 import * as migration from './migrations/0004-search.ts'
+import { listAllReviewRecords } from './reviews.ts'
+import { indexedDocument, indexedText, loadSource } from './search.ts'
 import { searchIndexFor } from './search-index.ts'
 
 // One real SQLite site with the demo reviews for the whole file: loading the demo renders posters,
@@ -266,6 +268,26 @@ describe('highlights and excerpts', () => {
     const [hit] = (await search('zeppelin')).items
     expect(hit!.review.slug).toBe('harp-lake')
     expect(hit!.excerpt).toMatchObject({ where: 'spoiler', section: { aspect: 'Impact' }, text: [] })
+  })
+})
+
+describe('search text worked out beforehand', () => {
+  it('indexes every review exactly as when the index works the text out itself', async () => {
+    await save({ slug: 'tern-harbour', title: 'Tern Harbour', nativeTitle: '燕の港', intro: '灯台守の話, told slowly.', sections: [
+      { aspect: 'Story / Writing', verdict: 'Tidal', body: 'The *tide* turns.' },
+      { aspect: 'Impact', verdict: 'Hidden', body: 'The ferry sinks.', spoiler: true },
+    ] })
+    const records = await listAllReviewRecords(site.db)
+    expect(records.length).toBeGreaterThan(10)
+    for (const r of records) {
+      const sections = r.doc.sections.map((s, i) => ({ aspect: s.aspect, verdict: s.verdict, body_html: r.sectionHtml[i]!, spoiler: s.spoiler ? 1 : 0 }))
+      const source = {
+        title: r.doc.title, native_title: r.doc.nativeTitle, romanized_title: r.doc.romanizedTitle, headline: r.doc.headline, hook: r.doc.hook,
+        intro_html: r.introHtml, sections, tags: r.doc.tags, people: r.doc.people.map((p) => p.name),
+      }
+      const stored = await loadSource(site.db, r.id)
+      expect(indexedDocument({ ...source, text: indexedText({ intro_html: r.introHtml, sections }) })).toEqual(indexedDocument(stored!))
+    }
   })
 })
 

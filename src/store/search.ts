@@ -98,7 +98,16 @@ export type IndexSource = {
   sections: { aspect: string; verdict: string; body_html: string; spoiler: number }[]
   tags: string[]
   people: string[]
+  /** `indexedText` of the intro and sections, when worked out beforehand. */
+  text?: IndexedText
 }
+
+/**
+ * The part of a review's index entry that comes from its intro and sections: most of the work of
+ * indexing, and pure, so a caller with time elsewhere (an import's reader threads) can work it out
+ * beforehand and pass it in `IndexSource.text`.
+ */
+export type IndexedText = { body: string; spoilers: string; map: SectionMap; cjk: string }
 
 /** Reads what the index needs of a stored review, or null when there is no such review. */
 export async function loadSource(db: Conn, reviewId: number): Promise<IndexSource | null> {
@@ -128,11 +137,10 @@ export async function loadSource(db: Conn, reviewId: number): Promise<IndexSourc
   return { ...row, sections, tags: tags.map((t) => t.name), people: people.map((p) => p.name) }
 }
 
-/** The indexed columns of a review: cleaned text, CJK pairs, and where each section sits. */
-export function indexedDocument(src: IndexSource): IndexedDocument {
-  const { sections } = src
-  const row = src
-  const text = (s: string | null) => cleanText(s ?? '').normalize('NFC')
+const indexText = (s: string | null) => cleanText(s ?? '').normalize('NFC')
+
+/** Works out the text part of a review's index entry (see `IndexedText`). */
+export function indexedText(src: Pick<IndexSource, 'intro_html' | 'sections'>): IndexedText {
   let body = ''
   let spoilers = ''
   const append = (column: 'body' | 'spoilers', part: string, separator: string): [number, number] => {
@@ -143,11 +151,11 @@ export function indexedDocument(src: IndexSource): IndexedDocument {
     else spoilers = next
     return [start, start + part.length]
   }
-  const intro = text(htmlToText(row.intro_html))
+  const intro = indexText(htmlToText(src.intro_html))
   const map: SectionMap = { intro: intro ? append('body', intro, '') : [0, 0], sections: [] }
-  for (const s of sections) {
-    const verdict = append('body', text(s.verdict), '\n\n')
-    const sectionText = text(htmlToText(s.body_html))
+  for (const s of src.sections) {
+    const verdict = append('body', indexText(s.verdict), '\n\n')
+    const sectionText = indexText(htmlToText(s.body_html))
     if (s.spoiler === 1) {
       map.sections.push({ col: 'body', aspect: s.aspect, verdict, text: [verdict[1], verdict[1]] })
       map.sections.push({ col: 'spoilers', aspect: s.aspect, verdict: null, text: append('spoilers', sectionText, '\n\n') })
@@ -155,20 +163,26 @@ export function indexedDocument(src: IndexSource): IndexedDocument {
       map.sections.push({ col: 'body', aspect: s.aspect, verdict, text: append('body', sectionText, '\n') })
     }
   }
+  return { body, spoilers, map, cjk: [body, spoilers].map(bigramIndexText).join(' ') }
+}
+
+/** The indexed columns of a review: cleaned text, CJK pairs, and where each section sits. */
+export function indexedDocument(src: IndexSource): IndexedDocument {
+  const { body, spoilers, map, cjk } = src.text ?? indexedText(src)
   const doc = {
-    title: text(row.title),
-    native_title: [row.native_title, row.romanized_title].filter(Boolean).map(text).join(' · '),
-    headline: text(row.headline),
-    hook: text(row.hook),
+    title: indexText(src.title),
+    native_title: [src.native_title, src.romanized_title].filter(Boolean).map(indexText).join(' · '),
+    headline: indexText(src.headline),
+    hook: indexText(src.hook),
     body,
     spoilers,
-    tags: src.tags.map(text).join(', '),
-    people: src.people.map(text).join(', '),
+    tags: src.tags.map(indexText).join(', '),
+    people: src.people.map(indexText).join(', '),
   }
   return {
     ...doc,
     cjk_head: [doc.title, doc.native_title, doc.headline, doc.hook].map(bigramIndexText).join(' '),
-    cjk_body: [doc.body, doc.spoilers, doc.tags, doc.people].map(bigramIndexText).join(' '),
+    cjk_body: [cjk, bigramIndexText(doc.tags), bigramIndexText(doc.people)].join(' '),
     section_map: JSON.stringify(map),
   }
 }
