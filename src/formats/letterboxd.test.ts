@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { declareUncompressedSize, writeHostileZip, writeZip, zipBytes, zipFolder } from '../../test/helpers/zip.ts'
 import { formatIssue, type InputIssue } from '../domain/errors.ts'
 import { DEFAULT_SETTINGS, type SiteSettings } from '../domain/settings.ts'
-import type { ImportedDiaryEntry, ImportedReview, SkippedItem } from './import-batch.ts'
+import type { ImportedDiaryEntry, ImportedList, ImportedReview, SkippedItem } from './import-batch.ts'
 import { letterboxdReviewMarkdown, readLetterboxd } from './letterboxd.ts'
 import { renderMarkdown } from './markdown-html.ts'
 import type { ZipLimits } from './zip.ts'
@@ -28,6 +28,7 @@ afterAll(async () => {
 type Read = {
   reviews: ImportedReview[]
   diary: ImportedDiaryEntry[]
+  lists: ImportedList[]
   skipped: SkippedItem[]
   issues: InputIssue[]
   warnings: string[]
@@ -36,11 +37,12 @@ type Read = {
 }
 
 async function read(zip: string, settings: SiteSettings = DEFAULT_SETTINGS, label = 'export.zip', limits?: ZipLimits): Promise<Read> {
-  const out: Read = { reviews: [], diary: [], skipped: [], issues: [], warnings: [], progress: [], kinds: [] }
+  const out: Read = { reviews: [], diary: [], lists: [], skipped: [], issues: [], warnings: [], progress: [], kinds: [] }
   for await (const item of readLetterboxd(zip, label, settings, limits)) {
     out.kinds.push(item.kind)
     if (item.kind === 'review') out.reviews.push(item.review)
     else if (item.kind === 'diary') out.diary.push(item.entry)
+    else if (item.kind === 'list') out.lists.push(item.list)
     else if (item.kind === 'skipped') out.skipped.push(item.item)
     else if (item.kind === 'issue') out.issues.push(item.issue)
     else if (item.kind === 'warning') out.warnings.push(item.message)

@@ -11,16 +11,18 @@ import type { PosterImage } from '../domain/records.ts'
 import type { ReviewDocument } from '../domain/review.ts'
 import type { SiteSettings } from '../domain/settings.ts'
 import { slugify, truncateSlug } from '../domain/slug.ts'
-import type { ImportedComment, ImportedDiaryEntry, ImportedReview, PosterSource, SkippedItem, SourceRef } from '../formats/import-batch.ts'
+import type { ImportedComment, ImportedDiaryEntry, ImportedList, ImportedReview, PosterSource, SkippedItem, SourceRef } from '../formats/import-batch.ts'
 import { describeImage, renderPoster } from '../media/posters.ts'
 import { insertComment, listCommentSources } from '../store/comments.ts'
 import type { Tx } from '../store/db.ts'
 import { findDiaryIdBySource, insertDiaryEntry, updateDiaryEntry } from '../store/diary.ts'
+import { findListBySource, findListIdBySlug, findReviewsByTitle } from '../store/lists.ts'
 import { findIdentityBySlug, findIdentityBySource, saveReview } from '../store/reviews.ts'
 import { bumpContentVersion, getSiteSettings } from '../store/settings.ts'
 import { IMPORT_EXTENSIONS, inputForFile, loadPosterSource, type ImportInput } from './import-readers.ts'
 import { renderReview } from './render-review.ts'
 import type { Site } from './site.ts'
+import { saveListDocument } from './lists.ts'
 import { resolveSlug } from './slugs.ts'
 
 export { readReviewFile } from './import-readers.ts'
@@ -49,6 +51,7 @@ export type ImportResult = {
   /** Everything left out, each with its place in the input and the reason. */
   skipped: SkippedRecord[]
   diary: { created: number; updated: number }
+  lists: { created: number; updated: number }
   comments: { created: number }
   /** Media files written (poster variants). */
   media: number
@@ -109,7 +112,8 @@ type SpooledReview = {
   comments: ImportedComment[]
 }
 type SpooledDiary = { t: 'diary'; entry: ImportedDiaryEntry }
-type Spooled = SpooledReview | SpooledDiary
+type SpooledList = { t: 'list'; list: ImportedList }
+type Spooled = SpooledReview | SpooledDiary | SpooledList
 
 type Staging = { dir: string; moves: Map<string, string> }
 
@@ -121,7 +125,7 @@ const where = (at: SourceRef) => `${displayPath(at.file)}:${at.line}`
 export async function importInputs(site: Site, inputs: readonly ImportInput[], options: ImportOptions = {}): Promise<ImportResult> {
   const settings = await getSiteSettings(site.db)
   const result: ImportResult = {
-    files: inputs.length, created: [], updated: [], skipped: [], diary: { created: 0, updated: 0 }, comments: { created: 0 }, media: 0,
+    files: inputs.length, created: [], updated: [], skipped: [], diary: { created: 0, updated: 0 }, lists: { created: 0, updated: 0 }, comments: { created: 0 }, media: 0,
     warnings: [], dryRun: !!options.dryRun,
   }
   const work = join(site.dataDir, `.import-${process.pid}-${randomBytes(4).toString('hex')}`)
@@ -187,6 +191,7 @@ async function readInputs(
         else if (item.kind === 'skipped') result.skipped.push(toSkipped(item.item))
         else if (item.kind === 'progress') options.onProgress?.(item.done, item.total, `Reading ${basename(input.label)}`)
         else if (item.kind === 'diary') pending.push(Promise.resolve({ t: 'diary', entry: item.entry }))
+        else if (item.kind === 'list') pending.push(Promise.resolve({ t: 'list', list: item.list }))
         else if (issues.length) continue // the import will not be saved: do not fetch posters for it
         else pending.push(prepareReview(site, item.review, input.mediaRoot, options, result, staging))
         await flush(limit)
@@ -345,7 +350,37 @@ async function saveSpool(trx: Tx, spoolFile: string, records: number, options: I
     tick()
     await saveDiaryEntry(trx, rec.entry, policy, now, result)
   }
+  // Lists last: their entries link the reviews saved above.
+  for await (const rec of readSpool(spoolFile)) {
+    if (rec.t !== 'list') continue
+    tick()
+    problems.push(...(await saveList(trx, rec.list, policy, now, result)))
+  }
   return problems
+}
+
+/** Saves one list, replacing the one with its slug (or source); entries found by title and year link the review found. */
+async function saveList(trx: Tx, l: ImportedList, policy: ConflictPolicy, now: string, result: ImportResult): Promise<InputIssue[]> {
+  const existing = l.sourceId ? (await findListBySource(trx, l.sourceId))?.id : await findListIdBySlug(trx, l.doc.slug)
+  if (existing !== undefined && policy === 'skip') {
+    result.skipped.push({ at: where(l.at), what: `list "${l.doc.title}"`, reason: 'already on the site' })
+    return []
+  }
+  const entries = []
+  for (const e of l.doc.entries) {
+    if (e.review || !l.matchByTitle) entries.push(e)
+    else {
+      const [review] = await findReviewsByTitle(trx, e.title, e.year)
+      entries.push(review ? { ...e, review: review.slug } : e)
+    }
+  }
+  const saved = await saveListDocument(trx, { ...l.doc, entries }, {
+    sourceId: l.sourceId, now, file: l.at.file, issueAt: (path) => (path[0] === 'entries' ? (l.entryLines[Number(path[1])] ?? l.at.line) : l.at.line),
+  })
+  if ('issues' in saved) return saved.issues
+  if (saved.created) result.lists.created++
+  else result.lists.updated++
+  return []
 }
 
 /** The slug a document gets and the review it is, if already on the site: by source id first, then slug or title. */
