@@ -137,6 +137,8 @@ export const ENTRY_FIELDS = ['review', 'title', 'year', 'origin', 'note'] as con
 export type ListField = (typeof LIST_FIELDS)[number]
 export type EntryField = (typeof ENTRY_FIELDS)[number]
 
+const lf = (s: string) => s.replace(/\r\n?/g, '\n')
+
 /**
  * A list as an interchange document (the JSON export's items with `"kind": "list"`, and Markdown
  * files whose front matter says `kind: list`): entries name reviews by slug, so a list travels
@@ -147,7 +149,8 @@ export const ListDocument = z
     kind: z.literal('list'),
     slug: z.string().refine(isSlug, 'is not a slug (lower-case letters, digits and hyphens)'),
     title: z.string().min(1, 'is required').max(LIST_LIMITS.title),
-    description: z.string().max(LIST_LIMITS.description).default(''),
+    // Line ends are kept as LF, so a list reads back the same from every format.
+    description: z.string().max(LIST_LIMITS.description).transform(lf).default(''),
     ranked: z.boolean().default(false),
     status: z.enum(LIST_STATUSES).default('published'),
     publishedAt: z.union([z.iso.datetime({ offset: true }), z.null()]).default(null),
@@ -159,7 +162,8 @@ export const ListDocument = z
             title: z.string().min(1, 'is required').max(LIST_LIMITS.entryTitle),
             year: z.union([z.number().int().min(1900).max(2100), z.null()]).default(null),
             origin: z.union([z.string(), z.null()]).default(null).refine((o) => o === null || !!findCountry(o), 'is not a country Dramalog knows'),
-            note: z.union([z.string().max(LIST_LIMITS.note), z.null()]).default(null),
+            // A note of blank lines is no note.
+            note: z.union([z.string().max(LIST_LIMITS.note).transform((n) => (n.trim() === '' ? null : lf(n))), z.null()]).default(null),
           })
           .strict(),
       )

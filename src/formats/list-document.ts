@@ -34,7 +34,8 @@ export function isMarkdownList(text: string): boolean {
 export function writeMarkdownList(doc: ListDocument): string {
   const { description, ...front } = orderListDocument(doc)
   const body = typeof description === 'string' && description ? `\n${description}\n` : ''
-  return `---\n${stringify(front, { lineWidth: 0 }).trimEnd()}\n---\n${body}`
+  // Notes are written quoted (line breaks as \n): YAML block scalars lose trailing blank lines.
+  return `---\n${stringify(front, { lineWidth: 0, blockQuote: false }).trimEnd()}\n---\n${body}`
 }
 
 /** Reads a Markdown list: front matter with the document's keys, the body as its description. */
