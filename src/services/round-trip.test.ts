@@ -134,7 +134,7 @@ describe('a site round trip with lists', () => {
           for (const d of dirs) d.remove()
         }
       }),
-      { numRuns: 25, endOnFailure: true },
+      { numRuns: 12, endOnFailure: true },
     )
   })
 })

@@ -297,6 +297,8 @@ export interface ApInboxLogTable {
   outcome: string
   body: string
   received_at: string
+}
+
 export interface ListsTable {
   id: Generated<number>
   slug: string

@@ -264,7 +264,7 @@ export const ListsAdminPage: FC<{ chrome: AdminChrome; lists: ListSummary[]; not
                 <span class="diary-row-facts">{[l.ranked ? 'Ranked' : 'Unranked', showCount(l.entryCount), `saved ${formatDate(l.updatedAt.slice(0, 10))}`].join(' · ')}</span>
               </div>
               <div class="diary-row-side">
-                <span class={`status-badge status-${l.status === 'published' ? 'finished' : 'planned'}`}>{l.status === 'published' ? 'Published' : 'Draft'}</span>
+                <span class={`status-badge list-${l.status}`}>{l.status === 'published' ? 'Published' : 'Draft'}</span>
               </div>
             </li>
           ))}

@@ -148,8 +148,10 @@ export function listRoutes(site: Site, cached: PageResponder): Hono<AuthEnv> {
     const order = typeof body.order === 'string' && /^\d+(,\d+)*$/.test(body.order) ? body.order.split(',').map(Number) : null
     if (!order) return c.text('order must be the entry ids, comma-separated.', 422)
     await reorderListEntries(site, listId(c), order)
-    if (c.req.header('accept')?.includes('application/json')) return c.json({ ok: true })
-    return done(c, listId(c), 'moved', '#entries-h')
+    if (!c.req.header('accept')?.includes('application/json')) return done(c, listId(c), 'moved', '#entries-h')
+    // The script reloads the editor itself, which then shows the notice.
+    setCookie(c, FLASH_COOKIE, 'moved', { ...cookieOptions(c, 60), path: '/admin/lists' })
+    return c.json({ ok: true })
   })
 
   async function newPage(c: C, values: ListFormValues, errors: ListFormErrors, status: 200 | 422) {
