@@ -69,7 +69,7 @@ export const ListForm: FC<{ csrf: string; action: string; values: ListFormValues
           <p class="hint" id={`${id('description')}-hint`}>Plain text; a blank line starts a new paragraph.</p>
           <FieldError id={id('description')} message={errors.description} />
         </div>
-        <div class="field check">
+        <div class="check">
           <input id={id('ranked')} name="ranked" type="checkbox" checked={v.ranked === 'on' || v.ranked === 'true'} />
           <label for={id('ranked')}>Ranked: number the shows in their order</label>
         </div>

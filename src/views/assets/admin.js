@@ -134,7 +134,7 @@
 
 // List editor: drag entries to reorder them. Without this file the ↑ and ↓ buttons (plain forms) do
 // the same one step at a time; with it, a drop posts the whole new order and the page reloads.
-(() => {
+;(() => {
   const rows = document.querySelector('.entry-rows[data-reorder]')
   if (!rows) return
   const csrf = document.querySelector('input[name="_csrf"]')?.value
