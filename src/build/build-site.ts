@@ -12,6 +12,7 @@ import { BuildManifest, type ManifestFile } from '../store/build-manifest.ts'
 import { countMatching } from '../store/browse.ts'
 import { listCommentStamps } from '../store/comments.ts'
 import { diaryStamp, listDiaryReviewIds } from '../store/diary.ts'
+import { listListedReviewIds, listListSummaries, listsStamp } from '../store/lists.ts'
 import { listPublishedStamps } from '../store/reviews.ts'
 import { getContentStamp, getSiteSettings } from '../store/settings.ts'
 import type { CommentsTarget } from '../views/layout.tsx'
@@ -140,22 +141,26 @@ export async function buildSite(site: Site, options: BuildOptions): Promise<Buil
     // A build that is stopped half-way leaves this mark, and the next one checks every page.
     manifest.setMeta({ state: 'building' })
 
-    const [published, commentStamps, diaryFirst, diary, linked] = await Promise.all([
+    const [published, commentStamps, diaryFirst, diary, linked, listStamp, listed, shownLists] = await Promise.all([
       listPublishedStamps(site.db),
       listCommentStamps(site.db),
       loadDiaryPage(site, 1),
       diaryStamp(site.db),
       listDiaryReviewIds(site.db),
+      listsStamp(site.db),
+      listListedReviewIds(site.db),
+      listListSummaries(site.db),
     ])
+    const listsState = { stamp: listStamp, slugs: shownLists.map((l) => l.slug), linked: listed }
     const fingerprints = new Map(published.map((p) => [p.id, fingerprintOf(p, commentStamps.get(p.id))]))
     let scope: Scope
     if (full) {
       const lists = await loadSiteLists(site, published)
-      const plan = new SitePlan(lists, fingerprints, { first: diaryFirst, stamp: diary, linked })
+      const plan = new SitePlan(lists, fingerprints, { first: diaryFirst, stamp: diary, linked }, listsState)
       scope = { lists, groups: new Set(plan.allGroups()), recorded: published.map((p) => p.id), gone: [], before: new Map(), termGroups: termGroupsOfLists(lists) }
-    } else scope = await changedScope(site, manifest, published, fingerprints, { stamp: diary, linked })
+    } else scope = await changedScope(site, manifest, published, fingerprints, { stamp: diary, linked }, listsState)
     const { lists, groups } = scope
-    const plan = new SitePlan(lists, fingerprints, { first: diaryFirst, stamp: diary, linked })
+    const plan = new SitePlan(lists, fingerprints, { first: diaryFirst, stamp: diary, linked }, listsState)
 
     const previous = full ? manifest.allFiles() : manifest.filesOf([...groups, 'assets', 'search', 'media'])
     const out = new OutputDir(outDir)
@@ -257,7 +262,7 @@ export async function buildSite(site: Site, options: BuildOptions): Promise<Buil
       removedReviews: scope.gone,
       replaceAll: full,
     })
-    manifest.setMeta({ state: 'complete', global: globalKey, diary })
+    manifest.setMeta({ state: 'complete', global: globalKey, diary, lists: listStamp })
     return {
       full,
       files: manifest.fileCount(),

@@ -3,7 +3,7 @@ import { loadSomeLists, membershipsOf, type SiteLists } from '../services/site-l
 import type { Site } from '../services/site.ts'
 import type { BuildManifest, ManifestReview } from '../store/build-manifest.ts'
 import type { PublishedStamp } from '../store/reviews.ts'
-import { DIARY, FEEDS, HOME, indexGroup, reviewGroup, SITE, termGroup, termOfGroup } from './plan.ts'
+import { DIARY, FEEDS, HOME, indexGroup, LISTS, reviewGroup, SITE, termGroup, termOfGroup, type ListsState } from './plan.ts'
 
 /** What a published review looked like when last built: any edit, comment or re-render changes it. */
 export const fingerprintOf = (r: { revision: number; updatedAt: string; renderVersion: number }, comments: string | undefined) =>
@@ -41,9 +41,9 @@ export function termGroupsOfLists(lists: SiteLists): Map<number, string[]> {
 /**
  * The groups a change can reach, from what the manifest remembers of the changed reviews and what
  * they are now: their own pages, the lists and indexes of the values they had or have, the home
- * pages, the site's feeds and files, and the diary when it links one of them or changed itself.
+ * pages, the site's feeds and files, and the diary and the lists when they link one of them or changed themselves.
  */
-export async function changedScope(site: Site, manifest: BuildManifest, published: PublishedStamp[], fingerprints: Map<number, string>, diary: { stamp: string; linked: number[] }): Promise<Scope> {
+export async function changedScope(site: Site, manifest: BuildManifest, published: PublishedStamp[], fingerprints: Map<number, string>, diary: { stamp: string; linked: number[] }, shown?: ListsState): Promise<Scope> {
   const known = manifest.fingerprints()
   const changed = published.filter((p) => known.get(p.id) !== fingerprints.get(p.id)).map((p) => p.id)
   const gone = [...known.keys()].filter((id) => !fingerprints.has(id))
@@ -56,6 +56,9 @@ export async function changedScope(site: Site, manifest: BuildManifest, publishe
   const groups = new Set<string>()
   if (touched.length) for (const g of [HOME, FEEDS, SITE]) groups.add(g)
   if (manifest.meta('diary') !== diary.stamp || touched.some((id) => diary.linked.includes(id))) groups.add(DIARY)
+  // A list changed: its pages, and the feeds and sitemap that carry it; a review it links changed: its pages.
+  if (shown && manifest.meta('lists') !== shown.stamp) for (const g of [LISTS, FEEDS, SITE]) groups.add(g)
+  if (shown && touched.some((id) => shown.linked.includes(id))) groups.add(LISTS)
   const indexes = new Set<Facet>()
   for (const id of touched) {
     groups.add(reviewGroup(id))

@@ -15,6 +15,8 @@ export type PageJob =
   | { kind: 'index'; path: string; facet: Facet }
   | { kind: 'diary'; path: string; page: number }
   | { kind: 'year'; path: string; year: number }
+  | { kind: 'lists'; path: string }
+  | { kind: 'list'; path: string; slug: string }
   | { kind: 'feed'; path: string; scope: FeedScope; format: FeedFormat }
   | { kind: 'sitemap'; path: string }
   | { kind: 'robots'; path: string }
@@ -29,6 +31,8 @@ export const browseJob = (facet: Facet, key: string, sort: BrowseSort, page: num
 export const indexJob = (facet: Facet): PageJob => ({ kind: 'index', path: `/${facet}`, facet })
 export const diaryJob = (page: number): PageJob => ({ kind: 'diary', path: pagedHref('/diary', page), page })
 export const yearJob = (year: number): PageJob => ({ kind: 'year', path: `/diary/${year}`, year })
+export const listsJob = (): PageJob => ({ kind: 'lists', path: '/lists' })
+export const listJob = (slug: string): PageJob => ({ kind: 'list', path: `/lists/${encodeURIComponent(slug)}`, slug })
 
 /** The site-wide feeds, and the Atom feed of a tag or a country, at the paths the server uses. */
 export function feedJobs(scope: FeedScope): PageJob[] {

@@ -3,7 +3,7 @@ import { FACETS, type Facet } from '../services/browse.ts'
 import type { DiaryPageData } from '../services/diary.ts'
 import { FEED_SIZE } from '../services/feeds.ts'
 import { newestIds, sortsOf, type SiteLists, type TermMembers } from '../services/site-lists.ts'
-import { browseJob, diaryJob, feedJobs, homeJob, indexJob, reviewJob, yearJob, type PageJob } from './jobs.ts'
+import { browseJob, diaryJob, feedJobs, homeJob, indexJob, listJob, listsJob, reviewJob, yearJob, type PageJob } from './jobs.ts'
 
 /** A job with the group of pages it belongs to, a hash of everything its file is made from, and the reviews it lists. */
 export type PlannedJob = { job: PageJob; group: string; input: string; shows?: number[] }
@@ -11,7 +11,7 @@ export type PlannedJob = { job: PageJob; group: string; input: string; shows?: n
 const hash = (...parts: unknown[]) => createHash('sha1').update(JSON.stringify(parts)).digest('base64url')
 
 // Groups of pages: a review's page; the home pages; every page and the feed of one facet value; a
-// facet's index; the site's feeds; the diary; the one-off files. A change to a review can only
+// facet's index; the site's feeds; the diary; the lists; the one-off files. A change to a review can only
 // change its own group, the home pages, the site's feeds, the site files, the diary (when an entry
 // links it), the indexes, and the groups of the values it has or had.
 export const reviewGroup = (id: number) => `review:${id}`
@@ -20,6 +20,7 @@ export const indexGroup = (facet: Facet) => `index:${facet}`
 export const HOME = 'home'
 export const FEEDS = 'feeds'
 export const DIARY = 'diary'
+export const LISTS = 'lists'
 export const SITE = 'site'
 
 /** The facet and key of a term group, or null for any other group. */
@@ -31,6 +32,11 @@ export function termOfGroup(group: string): { facet: Facet; key: string } | null
 
 /** What the diary's pages are made from: its first page (page count, years), a stamp of its entries, the reviews they link. */
 export type DiaryState = { first: DiaryPageData; stamp: string; linked: number[] }
+
+/** What the lists' pages are made from: a stamp of every list, the published lists' slugs, the reviews they link. */
+export type ListsState = { stamp: string; slugs: string[]; linked: number[] }
+
+const NO_LISTS: ListsState = { stamp: '', slugs: [], linked: [] }
 
 /**
  * The pages of the static site by group, each with the data it is made from boiled down to an
@@ -48,6 +54,7 @@ export class SitePlan {
     readonly lists: SiteLists,
     private readonly fingerprints: Map<number, string>,
     private readonly diary: DiaryState,
+    private readonly showLists: ListsState = NO_LISTS,
   ) {
     this.newest = newestIds(lists)
     this.slugs = new Map(lists.published.map((p) => [p.id, p.slug]))
@@ -57,7 +64,7 @@ export class SitePlan {
   /** Every group the lists hold, in the order they are rendered. */
   allGroups(): string[] {
     const indexes = FACETS.filter((f) => this.lists.indexes[f]).map(indexGroup)
-    return [...this.newest.map(reviewGroup), HOME, ...this.terms.keys(), ...indexes, FEEDS, DIARY, SITE]
+    return [...this.newest.map(reviewGroup), HOME, ...this.terms.keys(), ...indexes, FEEDS, DIARY, LISTS, SITE]
   }
 
   /** The pages of a group as the site stands; none for a group that no longer exists. */
@@ -65,6 +72,7 @@ export class SitePlan {
     if (group === HOME) return this.homeJobs()
     if (group === FEEDS) return this.siteFeedJobs()
     if (group === DIARY) return this.diaryJobs()
+    if (group === LISTS) return this.listJobs()
     if (group === SITE) return this.siteJobs()
     if (group.startsWith('review:')) return this.reviewJobs(Number(group.slice('review:'.length)))
     if (group.startsWith('index:')) {
@@ -121,7 +129,9 @@ export class SitePlan {
   /** The site's feeds in each format, made from its newest reviews. */
   private siteFeedJobs(): PlannedJob[] {
     const newest = this.cards(this.newest.slice(0, FEED_SIZE))
-    return feedJobs({ kind: 'site' }).map((job) => ({ job, group: FEEDS, input: hash('feed', job.path, newest) }))
+    // Published lists are entries of the site's feeds too.
+    const lists = [this.showLists.stamp, this.cards(this.showLists.linked)]
+    return feedJobs({ kind: 'site' }).map((job) => ({ job, group: FEEDS, input: hash('feed', job.path, newest, lists) }))
   }
 
   /** The diary's pages and years, made from its entries and the reviews they link. */
@@ -134,10 +144,17 @@ export class SitePlan {
     ]
   }
 
+  /** The index of lists and each published list's page, made from the lists and the reviews they link. */
+  private listJobs(): PlannedJob[] {
+    const { stamp, slugs, linked } = this.showLists
+    const input = hash('lists', stamp, this.cards(linked))
+    return [{ job: listsJob(), group: LISTS, input }, ...slugs.map((slug) => ({ job: listJob(slug), group: LISTS, input }))]
+  }
+
   /** One-off files: the sitemap (every review's last change, the diary's), robots.txt, the not-found page, search. */
   private siteJobs(): PlannedJob[] {
     return [
-      { job: { kind: 'sitemap', path: '/sitemap.xml' }, group: SITE, input: hash('sitemap', this.diary.stamp, this.cards(this.newest)) },
+      { job: { kind: 'sitemap', path: '/sitemap.xml' }, group: SITE, input: hash('sitemap', this.diary.stamp, this.showLists.stamp, this.cards(this.newest)) },
       { job: { kind: 'robots', path: '/robots.txt' }, group: SITE, input: hash('robots') },
       { job: { kind: 'not-found', path: '/404.html' }, group: SITE, input: hash('404') },
       { job: { kind: 'search', path: '/search' }, group: SITE, input: hash('search') },

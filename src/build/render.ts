@@ -1,11 +1,12 @@
 import { buildFeed } from '../formats/feeds.ts'
 import { buildRobotsTxt, buildSitemap } from '../formats/sitemap.ts'
 import {
-  renderBrowsePage, renderDiaryPage, renderFacetIndexPage, renderHomePage, renderNotFoundPage, renderReviewPage, renderStaticSearchPage,
-  renderYearInReviewPage,
+  renderBrowsePage, renderDiaryPage, renderFacetIndexPage, renderHomePage, renderListPage, renderListsIndexPage, renderNotFoundPage, renderReviewPage,
+  renderStaticSearchPage, renderYearInReviewPage,
 } from '../pages/public-pages.tsx'
 import { loadDiaryPage, loadYearInReview } from '../services/diary.ts'
 import { loadFeed, loadSitemap } from '../services/feeds.ts'
+import { loadListPage, loadListsIndex } from '../services/lists.ts'
 import { loadReviewPages, type ReviewPageData } from '../services/pages.ts'
 import { browseList, homeList, newestIds, type SiteLists, type TermMembers } from '../services/site-lists.ts'
 import type { Site } from '../services/site.ts'
@@ -80,6 +81,10 @@ export class PageRenderer {
         return renderDiaryPage(chrome, await loadDiaryPage(this.site, job.page))
       case 'year':
         return renderYearInReviewPage(chrome, await loadYearInReview(this.site, job.year))
+      case 'lists':
+        return renderListsIndexPage(chrome, await loadListsIndex(this.site))
+      case 'list':
+        return renderListPage(chrome, await loadListPage(this.site, job.slug))
       case 'feed': {
         const data = await loadFeed(this.site, job.scope)
         return buildFeed({ ...data, baseUrl: feedBaseUrl, emptyUpdated: new Date(this.options.emptyFeedUpdated) }, job.format)

@@ -57,6 +57,7 @@ export function summarize(result: ImportResult): string {
       `${result.skipped.filter((s) => s.what.startsWith('review')).length} skipped.`,
   ]
   if (result.diary.created || result.diary.updated) lines.push(`Diary: ${result.diary.created} new, ${result.diary.updated} updated.`)
+  if (result.lists.created || result.lists.updated) lines.push(`Lists: ${result.lists.created} new, ${result.lists.updated} updated.`)
   if (result.comments.created) lines.push(`Comments: ${result.comments.created} new.`)
   if (result.media) lines.push(`Media: ${plural(result.media, 'file')} written.`)
   if (result.skipped.length) {

@@ -1,4 +1,5 @@
 import { Feed, type Item } from 'feed'
+import { paragraphsOf, type ShowList } from '../domain/lists.ts'
 import { meterText } from '../domain/meter.ts'
 import type { ReviewRecord } from '../domain/records.ts'
 import type { SiteSettings } from '../domain/settings.ts'
@@ -27,6 +28,8 @@ export type FeedSource = {
   feedPaths: Partial<Record<FeedFormat, string>>
   /** Newest first. */
   records: ReviewRecord[]
+  /** Published lists the feed also carries (the site-wide feeds), each an entry of its own beside the reviews. */
+  lists?: ShowList[]
   /** The feed's update time when it has no items (the newest item's otherwise). */
   emptyUpdated: Date
 }
@@ -122,6 +125,49 @@ function feedItem(record: ReviewRecord, source: FeedSource, format: FeedFormat):
   return item
 }
 
+/** A list's address. */
+const listPath = (slug: string) => `/lists/${encodeURIComponent(slug)}`
+
+/**
+ * The body of a list as feed readers show it: its description, then its shows in order (numbered
+ * when ranked), each linked to its review while that is published, with its note.
+ */
+export function listFeedHtml(list: ShowList, baseUrl: string): string {
+  const parts = paragraphsOf(list.description).map((p) => `<p>${escapeHtml(p)}</p>`)
+  const tag = list.ranked ? 'ol' : 'ul'
+  const items = list.entries.map((e) => {
+    const s = e.review?.summary
+    const title = escapeHtml(s?.title ?? e.title)
+    const named = s ? `<a href="${escapeHtml(absoluteUrl(baseUrl, reviewPath(s.slug)))}">${title}</a>` : title
+    const facts = [s?.year ?? e.year, s?.origin ?? e.origin].filter((f) => f !== null && f !== undefined).map(String)
+    const note = e.note ? `<br>${escapeHtml(e.note).replace(/\n/g, '<br>')}` : ''
+    return `<li><strong>${named}</strong>${facts.length ? ` (${escapeHtml(facts.join(', '))})` : ''}${note}</li>`
+  })
+  if (items.length) parts.push(`<${tag}>\n${items.join('\n')}\n</${tag}>`)
+  return cdataSafeHtml(parts.join('\n'))
+}
+
+function listFeedItem(list: ShowList, source: FeedSource, format: FeedFormat): Item {
+  const link = absoluteUrl(source.baseUrl, listPath(list.slug))
+  const asHtml = format !== 'json'
+  const title = clean(list.title)
+  const author = clean(source.settings.author.trim() || source.settings.name)
+  const summary = paragraphsOf(list.description)[0] ?? null
+  const item: Item = {
+    title: asHtml ? escapeHtml(title) : title,
+    link,
+    date: new Date(list.updatedAt),
+    published: new Date(list.publishedAt ?? list.createdAt),
+    content: listFeedHtml(list, source.baseUrl),
+    category: [format === 'atom' ? { name: 'List', term: 'list' } : { name: 'List' }],
+  }
+  if (format !== 'rss') item.id = link
+  if (summary) item.description = asHtml ? escapeHtml(summary) : clean(summary)
+  if (format === 'rss') item.extensions = [{ name: 'dc:creator', objects: { _text: author } }]
+  else item.author = [{ name: author }]
+  return item
+}
+
 /**
  * A feed of reviews in one format: Atom 1.0, RSS 2.0 or JSON Feed 1.1 (the `feed` package writes
  * JSON Feed 1.0; its output is lifted to 1.1 here: version, `authors`, `language`).
@@ -131,7 +177,7 @@ export function buildFeed(source: FeedSource, format: FeedFormat): string {
   const abs = (path: string) => absoluteUrl(source.baseUrl, path)
   const title = clean(source.label ? `${settings.name} · ${source.label}` : settings.name)
   const selfPath = source.feedPaths[format]
-  const newest = source.records.reduce<Date | null>((max, r) => {
+  const newest = [...source.records, ...(source.lists ?? [])].reduce<Date | null>((max, r) => {
     const t = new Date(r.updatedAt)
     return max === null || t > max ? t : max
   }, null)
@@ -150,7 +196,13 @@ export function buildFeed(source: FeedSource, format: FeedFormat): string {
     author: { name: author, link: abs('/') },
     copyright: `© ${clean(settings.name)}`,
   })
-  for (const record of source.records) feed.addItem(feedItem(record, source, format))
+  // Reviews and lists newest first by publication, as one stream.
+  const items = [
+    ...source.records.map((r) => ({ at: reviewPublishedAt(r), item: () => feedItem(r, source, format) })),
+    ...(source.lists ?? []).map((l) => ({ at: l.publishedAt ?? l.createdAt, item: () => listFeedItem(l, source, format) })),
+  ]
+  if (source.lists?.length) items.sort((a, b) => new Date(b.at).getTime() - new Date(a.at).getTime())
+  for (const i of items) feed.addItem(i.item())
   if (format === 'atom') return feed.atom1()
   if (format === 'rss') return feed.rss2()
   const json = JSON.parse(feed.json1()) as Record<string, unknown> & { items: Record<string, unknown>[] }

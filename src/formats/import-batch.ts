@@ -3,6 +3,7 @@
 // and every problem found. Readers fill it without I/O on the site; the service saves it all or
 // nothing.
 import type { InputIssue } from '../domain/errors.ts'
+import type { ListDocument } from '../domain/lists.ts'
 import type { ReviewDocument } from '../domain/review.ts'
 
 /** Where a record was read: the file (an archive entry reads `archive.zip:entry.csv`) and line. */
@@ -65,6 +66,21 @@ export type ImportedDiaryEntry = {
   at: SourceRef
 }
 
+/**
+ * A list of shows. Entries name reviews by slug (exports), or by `reviewSourceId` / title and year
+ * (Letterboxd lists), resolved when the import is saved.
+ */
+export type ImportedList = {
+  doc: ListDocument
+  /** Identifies the list across re-imports (`letterboxd:list:…`); null for a list named by its slug. */
+  sourceId: string | null
+  /** Per entry, how to find its review when `doc` names none: by title and year, among the site's reviews. */
+  matchByTitle: boolean
+  at: SourceRef
+  /** The line each entry starts on. */
+  entryLines: number[]
+}
+
 /** Something in the input that is deliberately not imported, with the reason (shown in the summary). */
 export type SkippedItem = { at: SourceRef; what: string; reason: string }
 
@@ -102,6 +118,7 @@ export function mergeBatch(into: ImportBatch, from: ImportBatch): ImportBatch {
 export type ImportItem =
   | { kind: 'review'; review: ImportedReview }
   | { kind: 'diary'; entry: ImportedDiaryEntry }
+  | { kind: 'list'; list: ImportedList }
   | { kind: 'skipped'; item: SkippedItem }
   | { kind: 'issue'; issue: InputIssue }
   | { kind: 'warning'; message: string }

@@ -1,4 +1,7 @@
+import { isListDocument, type ListDocument } from '../domain/lists.ts'
 import { DOCUMENT_KEYS, ReviewDocument } from '../domain/review.ts'
+import type { SourceRef } from './import-batch.ts'
+import { orderListDocument, readListItem } from './list-document.ts'
 import { locateYaml } from './locate.ts'
 import { zodIssues, type ReadResult } from './result.ts'
 
@@ -9,13 +12,25 @@ export function orderDocument(doc: ReviewDocument): Record<string, unknown> {
   return out
 }
 
-/** Writes review documents as a JSON array (what `export --format json` prints). */
-export function writeJsonReviews(docs: readonly ReviewDocument[]): string {
-  return `${JSON.stringify(docs.map(orderDocument), null, 2)}\n`
+/**
+ * Writes review documents as a JSON array (what `export --format json` prints), then the site's
+ * lists, each an item with `"kind": "list"` (review documents have no `kind`).
+ */
+export function writeJsonReviews(docs: readonly ReviewDocument[], lists: readonly ListDocument[] = []): string {
+  return `${JSON.stringify([...docs.map(orderDocument), ...lists.map(orderListDocument)], null, 2)}\n`
 }
 
-/** Reads a JSON file holding one review document or an array of them. */
+/** A list read from a file, with where it and each of its entries start. */
+export type LocatedList = { doc: ListDocument; at: SourceRef; entryLines: number[] }
+
+/** Reads a JSON file holding one review document or an array of them; list items are left out (see `readJsonDocuments`). */
 export function readJsonReviews(text: string, file?: string): ReadResult<ReviewDocument[]> {
+  const r = readJsonDocuments(text, file)
+  return r.ok ? { ok: true, value: r.value.reviews } : r
+}
+
+/** Reads a JSON file holding one document or an array of them: reviews, and lists (`"kind": "list"`). */
+export function readJsonDocuments(text: string, file?: string): ReadResult<{ reviews: ReviewDocument[]; lists: LocatedList[] }> {
   let data: unknown
   try {
     data = JSON.parse(text.replace(/^\ufeff/, ''))
@@ -27,9 +42,21 @@ export function readJsonReviews(text: string, file?: string): ReadResult<ReviewD
   const isArray = Array.isArray(data)
   const items: unknown[] = isArray ? (data as unknown[]) : [data]
   const docs: ReviewDocument[] = []
+  const lists: LocatedList[] = []
   const issues: ReturnType<typeof zodIssues> = []
   let located: ReturnType<typeof locateYaml> | undefined
   items.forEach((item, index) => {
+    if (isListDocument(item)) {
+      located ??= locateYaml(text)
+      const prefix = isArray ? [index] : []
+      const lineOf = (path: readonly PropertyKey[]) => located!.lineOf([...prefix, ...path])
+      const list = readListItem(item, lineOf, file)
+      if (list.ok) {
+        const entryLines = list.value.entries.map((_, i) => lineOf(['entries', i]))
+        lists.push({ doc: list.value, at: { file: file ?? '(input)', line: lineOf([]) }, entryLines })
+      } else issues.push(...list.issues.map((i) => ({ ...i, field: isArray ? `[${index}].${i.field}` : i.field })))
+      return
+    }
     const parsed = ReviewDocument.safeParse(item)
     if (parsed.success) return void docs.push(parsed.data)
     located ??= locateYaml(text)
@@ -39,7 +66,7 @@ export function readJsonReviews(text: string, file?: string): ReadResult<ReviewD
       ...zodIssues(parsed.error.issues, lineOf, file).map((i) => ({ ...i, field: isArray ? `[${index}].${i.field}` : i.field })),
     )
   })
-  return issues.length ? { ok: false, issues } : { ok: true, value: docs }
+  return issues.length ? { ok: false, issues } : { ok: true, value: { reviews: docs, lists } }
 }
 
 const JSON_SPACE = /[ \t\n\r]*/y

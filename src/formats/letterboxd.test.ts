@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { declareUncompressedSize, writeHostileZip, writeZip, zipBytes, zipFolder } from '../../test/helpers/zip.ts'
 import { formatIssue, type InputIssue } from '../domain/errors.ts'
 import { DEFAULT_SETTINGS, type SiteSettings } from '../domain/settings.ts'
-import type { ImportedDiaryEntry, ImportedReview, SkippedItem } from './import-batch.ts'
+import type { ImportedDiaryEntry, ImportedList, ImportedReview, SkippedItem } from './import-batch.ts'
 import { letterboxdReviewMarkdown, readLetterboxd } from './letterboxd.ts'
 import { renderMarkdown } from './markdown-html.ts'
 import type { ZipLimits } from './zip.ts'
@@ -28,6 +28,7 @@ afterAll(async () => {
 type Read = {
   reviews: ImportedReview[]
   diary: ImportedDiaryEntry[]
+  lists: ImportedList[]
   skipped: SkippedItem[]
   issues: InputIssue[]
   warnings: string[]
@@ -36,11 +37,12 @@ type Read = {
 }
 
 async function read(zip: string, settings: SiteSettings = DEFAULT_SETTINGS, label = 'export.zip', limits?: ZipLimits): Promise<Read> {
-  const out: Read = { reviews: [], diary: [], skipped: [], issues: [], warnings: [], progress: [], kinds: [] }
+  const out: Read = { reviews: [], diary: [], lists: [], skipped: [], issues: [], warnings: [], progress: [], kinds: [] }
   for await (const item of readLetterboxd(zip, label, settings, limits)) {
     out.kinds.push(item.kind)
     if (item.kind === 'review') out.reviews.push(item.review)
     else if (item.kind === 'diary') out.diary.push(item.entry)
+    else if (item.kind === 'list') out.lists.push(item.list)
     else if (item.kind === 'skipped') out.skipped.push(item.item)
     else if (item.kind === 'issue') out.issues.push(item.issue)
     else if (item.kind === 'warning') out.warnings.push(item.message)
@@ -161,12 +163,53 @@ describe('readLetterboxd on a full export', () => {
       { at: { file: 'export.zip:comments.csv', line: 1 }, what: 'comments.csv', reason: 'comments you wrote on Letterboxd are not imported' },
       { at: { file: 'export.zip:deleted/diary.csv', line: 1 }, what: 'deleted/diary.csv', reason: 'entries deleted on Letterboxd are not imported' },
       { at: { file: 'export.zip:likes/films.csv', line: 1 }, what: 'likes/films.csv', reason: 'likes are not imported' },
-      { at: { file: 'export.zip:lists/slow-burn-favourites.csv', line: 1 }, what: 'lists/slow-burn-favourites.csv', reason: 'lists are not imported yet' },
       { at: { file: 'export.zip:profile.csv', line: 1 }, what: 'profile.csv', reason: expect.stringMatching(/^the Letterboxd profile is not imported/) },
       { at: { file: 'export.zip:watchlist.csv', line: 4 }, what: 'The Glass Orchard (2016)', reason: 'on the watchlist but already watched; imported as watched' },
     ])
     // deleted/diary.csv is not mistaken for the diary.
     expect(r.diary.map((e) => e.title)).not.toContain('A Film Deleted Long Ago')
+  })
+
+  it('reads each list: ranked by its positions, or unranked in file order, with notes as plain text', async () => {
+    const r = await read(exportZip)
+    expect(r.lists.map((l) => [l.sourceId, l.at, l.entryLines])).toEqual([
+      ['letterboxd:list:https://boxd.it/lB24', { file: 'export.zip:lists/best-of-2024.csv', line: 3 }, [7, 6, 8]],
+      ['letterboxd:list:https://boxd.it/lS01', { file: 'export.zip:lists/slow-burn-favourites.csv', line: 3 }, [6, 7, 8]],
+    ])
+    expect(r.lists[0]!.doc).toEqual({
+      kind: 'list', slug: 'best-of-2024-so-far', title: 'Best of 2024 (so far)', description: 'My year in dramas & films.', ranked: true,
+      status: 'published', publishedAt: '2024-12-30T00:00:00.000Z',
+      entries: [
+        { review: null, title: 'Paper Lanterns', year: 2024, origin: null, note: 'The one I keep recommending.' },
+        { review: null, title: '종이등', year: 2023, origin: null, note: 'Technically a 2023 release; I watched it in 2024.' },
+        { review: null, title: 'The Salt Ledger', year: 2020, origin: null, note: 'Same title but not the year of the review: not linked.' },
+      ],
+    })
+    expect(r.lists[1]!.doc).toMatchObject({
+      title: 'Slow burn favourites', description: 'Dramas that take their time.\n\nNo order: start anywhere.', ranked: false,
+      entries: [
+        { title: 'Winter Persimmon', year: 2018, note: 'Nothing happens for four episodes, and then everything does.' },
+        { title: 'Paper Lanterns', year: 2024, note: null },
+        { title: 'Moonlit Bakery, Part Two', year: 2019, note: 'A sequel that earns it, somehow.' },
+      ],
+    })
+  })
+
+  it('points at the bad rows of a list file', async () => {
+    const zip = await writeZip(join(dir, 'bad-list.zip'), [
+      { name: 'watched.csv', data: Buffer.from('Date,Name,Year,Letterboxd URI\n') },
+      { name: 'lists/broken.csv', data: Buffer.from('Letterboxd list export v7\nDate,Name,Tags,URL,Description\n2024-01-01,Broken,,https://boxd.it/lX,\n\nPosition,Name,Year,URL,Description\n1,,2020,https://boxd.it/a,\nfirst,Thing,20x0,https://boxd.it/b,\n3,Fine,2021,https://boxd.it/c\n') },
+      { name: 'lists/headless.csv', data: Buffer.from('just some text\n') },
+    ])
+    const r = await read(zip, DEFAULT_SETTINGS, 'bad-list.zip')
+    expect(r.lists).toEqual([])
+    expect(r.issues.map((i) => `${i.file}:${i.line}: ${i.field}`)).toEqual([
+      'bad-list.zip:lists/broken.csv:6: Name',
+      'bad-list.zip:lists/broken.csv:7: Year',
+      'bad-list.zip:lists/broken.csv:7: Position',
+      'bad-list.zip:lists/broken.csv:8: (row)',
+      'bad-list.zip:lists/headless.csv:1: Name',
+    ])
   })
 
   it('reports progress in rows, from 0 to all of them, never going back', async () => {

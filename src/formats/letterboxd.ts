@@ -8,6 +8,7 @@
 // (https://boxd.it/<entry>), while watched.csv, ratings.csv and watchlist.csv name the film
 // (https://boxd.it/<film>). A film is therefore recognised by its URI or by its name and year.
 import { parse } from 'csv-parse/sync'
+import { readLetterboxdList } from './letterboxd-list.ts'
 import TurndownService from 'turndown'
 import type { InputIssue } from '../domain/errors.ts'
 import { letterboxdStarsToMeter, parseLetterboxdStars } from '../domain/letterboxd-rating.ts'
@@ -51,7 +52,6 @@ const OPTIONAL: Record<LetterboxdFile, readonly string[]> = {
 function skipReason(name: string): string {
   if (name === 'profile.csv') return 'the Letterboxd profile is not imported (set the site name and author in Settings)'
   if (name === 'comments.csv') return 'comments you wrote on Letterboxd are not imported'
-  if (name.startsWith('lists/')) return 'lists are not imported yet'
   if (name.startsWith('likes/')) return 'likes are not imported'
   if (name.startsWith('deleted/')) return 'entries deleted on Letterboxd are not imported'
   if (name.startsWith('orphaned/')) return 'orphaned entries (no longer attached to a film) are not imported'
@@ -273,6 +273,7 @@ const COLUMN_OF: Record<string, string> = {
 export async function* readLetterboxd(zipFile: string, label: string, settings: SiteSettings, limits: ZipLimits = LETTERBOXD_ZIP_LIMITS): StreamingReader {
   // 1. The archive: the five CSV files into memory (small), the names of the rest.
   const found = new Map<string, Buffer>()
+  const listFiles = new Map<string, Buffer>()
   const others: string[] = []
   try {
     await walkZip(
@@ -282,6 +283,7 @@ export async function* readLetterboxd(zipFile: string, label: string, settings: 
         // two is the export is decided once every name is known (deleted/diary.csv is not it).
         const parts = entry.name.split('/')
         if (parts.length <= 2 && (LETTERBOXD_FILES as readonly string[]).includes(parts.at(-1)!)) found.set(entry.name, await entry.read())
+        else if (parts.length <= 3 && parts.at(-2) === 'lists' && parts.at(-1)!.toLowerCase().endsWith('.csv')) listFiles.set(entry.name, await entry.read())
         else others.push(entry.name)
       },
       limits,
@@ -292,14 +294,19 @@ export async function* readLetterboxd(zipFile: string, label: string, settings: 
     return
   }
 
-  const root = exportRoot([...found.keys(), ...others])
+  const root = exportRoot([...found.keys(), ...listFiles.keys(), ...others])
+  const lists: [string, Buffer][] = []
+  for (const [name, data] of [...listFiles].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (name === `${root}lists/${name.split('/').at(-1)}`) lists.push([name, data])
+    else others.push(name)
+  }
   const files = new Map<LetterboxdFile, { name: string; data: Buffer }>()
   for (const [name, data] of found) {
     const inRoot = name.startsWith(root) ? name.slice(root.length) : null
     if (inRoot !== null && (LETTERBOXD_FILES as readonly string[]).includes(inRoot)) files.set(inRoot as LetterboxdFile, { name, data })
     else others.push(name)
   }
-  if (files.size === 0) {
+  if (files.size === 0 && lists.length === 0) {
     yield {
       kind: 'issue',
       issue: { file: label, line: 1, field: '(archive)', message: `not a Letterboxd export: it holds none of ${LETTERBOXD_FILES.join(', ')}` },
@@ -513,6 +520,12 @@ export async function* readLetterboxd(zipFile: string, label: string, settings: 
     }
     for (const issue of issues.splice(0)) yield { kind: 'issue', issue }
     if (step()) yield { kind: 'progress', done, total }
+  }
+  // 7. Lists (lists/*.csv): their entries find their reviews by title and year when saved.
+  for (const [name, data] of lists) {
+    const read = readLetterboxdList(data, `${label}:${name}`)
+    for (const issue of read.issues) yield { kind: 'issue', issue }
+    if (read.list) yield { kind: 'list', list: read.list }
   }
   yield { kind: 'progress', done: total, total }
 }

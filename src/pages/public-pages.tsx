@@ -3,6 +3,7 @@ import type { Page, ReviewRecord, ReviewSummary } from '../domain/records.ts'
 import type { SiteSettings } from '../domain/settings.ts'
 import type { BrowsePageData, IndexPageData } from '../services/browse.ts'
 import type { DiaryPageData, YearInReviewData } from '../services/diary.ts'
+import type { ListPageData, ListsIndexData } from '../services/lists.ts'
 import type { Site } from '../services/site.ts'
 import { CSS_HREF, SEARCH_JS_HREF } from './assets.ts'
 import { StaticSearchPage } from '../views/static-search-page.tsx'
@@ -10,6 +11,7 @@ import { BrowsePage } from '../views/browse-page.tsx'
 import { DiaryPage } from '../views/diary-page.tsx'
 import { HomePage } from '../views/home-page.tsx'
 import { IndexPage } from '../views/index-page.tsx'
+import { ListPage, ListsIndexPage } from '../views/lists-page.tsx'
 import type { Chrome, CommentsTarget } from '../views/layout.tsx'
 import { NotFoundPage } from '../views/not-found-page.tsx'
 import { renderDocument } from '../views/render.ts'
@@ -56,6 +58,11 @@ export const renderDiaryPage = (chrome: Chrome, data: Omit<DiaryPageData, 'setti
 
 export const renderYearInReviewPage = (chrome: Chrome, data: Omit<YearInReviewData, 'settings'>): string =>
   renderDocument(<YearInReviewPage chrome={chrome} summary={data.summary} years={data.years} />)
+
+export const renderListsIndexPage = (chrome: Chrome, data: Omit<ListsIndexData, 'settings'>): string =>
+  renderDocument(<ListsIndexPage chrome={chrome} lists={data.lists} />)
+
+export const renderListPage = (chrome: Chrome, data: Omit<ListPageData, 'settings'>): string => renderDocument(<ListPage chrome={chrome} list={data.list} />)
 
 /** The not-found page; `path` is the address asked for, null on a static copy (one page for every miss). */
 export const renderNotFoundPage = (chrome: Chrome, path: string | null): string => renderDocument(<NotFoundPage chrome={chrome} path={path} />)

@@ -28,6 +28,7 @@ import { cacheActor, logInboxActivity, queueActivity, upsertFollower, upsertFoll
 import { deleteDiaryEntry, recordDiaryEntry } from './diary.ts'
 import { saveFromEditor } from './edit-review.ts'
 import { exportJson } from './export-reviews.ts'
+import { addListEntry, createList, deleteList } from './lists.ts'
 import { loadDemo } from './load-demo.ts'
 import { searchReviews } from './search.ts'
 import { updateSettings } from './settings.ts'
@@ -37,8 +38,8 @@ import type { Site } from './site.ts'
 // rewriting a real backup, so each one differs from a good archive in exactly one way.
 
 const BACKED_UP = [
-  'ap_followers', 'ap_following', 'comment_trust', 'comments', 'diary_entries', 'links', 'people', 'review_people', 'review_tags', 'reviews', 'revisions', 'sections',
-  'settings', 'songs', 'tags', 'users',
+  'ap_followers', 'ap_following', 'comment_trust', 'comments', 'diary_entries', 'links', 'list_entries', 'lists', 'people', 'review_people',
+  'review_tags', 'reviews', 'revisions', 'sections', 'settings', 'songs', 'tags', 'users',
 ]
 const LEFT_OUT = ['ap_actors', 'ap_deliveries', 'ap_inbox_log', 'comment_posts', 'login_throttle', 'sessions']
 // Rewritten by every restore: the restored site's caches must see a new version.
@@ -163,6 +164,13 @@ beforeAll(async () => {
   await recordDiaryEntry(source, { title: 'Moonlit Ledger', status: 'planned' }, mira.id, later(3100))
   await deleteDiaryEntry(source, await recordDiaryEntry(source, { title: 'Gone Soon', status: 'dropped' }, mira.id, later(3200)))
 
+  // Lists: a ranked one linking the review and naming a show, a draft; one deleted, so its counter is past the last row.
+  const list = await createList(source, { title: 'Slow Burners', description: 'Take your time.', ranked: 'on', status: 'published' }, mira.id, later(3300))
+  await addListEntry(source, list.id, { review: SLUG, note: 'The letters.' }, later(3400))
+  await addListEntry(source, list.id, { title: 'Signal', year: '2016', origin: 'Korea' }, later(3500))
+  await createList(source, { title: 'Someday', status: 'draft' }, mira.id, later(3600))
+  await deleteList(source, (await createList(source, { title: 'Gone Soon' }, mira.id, later(3700))).id)
+
   // Comments: one trusted and answered (a reply), one marked as spam.
   const stamp = await issueFormStamp(source, T0)
   const ana = await postComment(source, SLUG, { name: 'Ana', email: 'ana@example.org', website: '', body: 'Loved the rain scenes.', url: '', stamp }, { ip: '203.0.113.7' }, later(5000))
@@ -219,6 +227,7 @@ describe('writeBackup', () => {
       bytes: Object.keys(before.media).reduce((s, p) => s + statSync(join(source.mediaDir, p)).size, 0),
     })
     expect(manifest.sequences.diary_entries).toBe(3)
+    expect(manifest.sequences.lists).toBe(3)
     expect(Object.keys(manifest.leftOut ?? {})).toEqual(expect.arrayContaining(LEFT_OUT))
     expect(summary.tables.map((t) => t.name)).toEqual(tables)
     expect(summary.bytes).toBe(statSync(archive).size)

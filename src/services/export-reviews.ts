@@ -2,20 +2,22 @@ import { copyFile, mkdir, readdir } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { writeJsonReviews } from '../formats/json.ts'
+import { writeMarkdownList } from '../formats/list-document.ts'
 import { writeMarkdownReview } from '../formats/markdown.ts'
 import { writeFileAtomic } from '../media/posters.ts'
 import { listAllReviewRecords } from '../store/reviews.ts'
+import { listDocuments } from './lists.ts'
 import type { Site } from './site.ts'
 
-/** Every review document (drafts included, with their status) as a JSON array. */
+/** Every review document (drafts included, with their status) as a JSON array, then every list (`"kind": "list"`). */
 export async function exportJson(site: Site): Promise<string> {
-  const records = await listAllReviewRecords(site.db)
-  return writeJsonReviews(records.map((r) => r.doc))
+  const [records, lists] = await Promise.all([listAllReviewRecords(site.db), listDocuments(site)])
+  return writeJsonReviews(records.map((r) => r.doc), lists)
 }
 
 /**
  * Writes one `SLUG.md` per review into `outDir`, with the posters they use under `outDir/media/`,
- * so the folder imports back as the same site.
+ * and one `lists/SLUG.md` per list, so the folder imports back as the same site.
  */
 export async function exportMarkdown(site: Site, outDir: string, onProgress?: (done: number, total: number) => void): Promise<number> {
   const records = await listAllReviewRecords(site.db)
@@ -26,6 +28,10 @@ export async function exportMarkdown(site: Site, outDir: string, onProgress?: (d
     if (src?.startsWith('/media/')) await copyMediaFamily(join(site.mediaDir, src.slice('/media/'.length)), join(outDir, src))
     onProgress?.(i + 1, records.length)
   }
+  // Lists beside the reviews, one file each; `kind: list` in their front matter tells them apart.
+  const lists = await listDocuments(site)
+  if (lists.length) await mkdir(join(outDir, 'lists'), { recursive: true })
+  for (const list of lists) await writeFileAtomic(join(outDir, 'lists', `${list.slug}.md`), writeMarkdownList(list))
   return records.length
 }
 

@@ -1,11 +1,13 @@
 import { countryByCode } from '../domain/countries.ts'
 import { NotFoundError } from '../domain/errors.ts'
+import type { ShowList } from '../domain/lists.ts'
 import type { ReviewRecord } from '../domain/records.ts'
 import type { SiteSettings } from '../domain/settings.ts'
-import { reviewPath } from '../domain/structured-data.ts'
+import { reviewPath, reviewPublishedAt } from '../domain/structured-data.ts'
 import type { FeedFormat } from '../formats/feeds.ts'
 import type { SitemapPage } from '../formats/sitemap.ts'
 import { findTagNameBySlug, latestDiaryChange, listFeedReviewIds, listPublishedForSitemap, type FeedFilter } from '../store/feeds.ts'
+import { listFullLists, listListSummaries } from '../store/lists.ts'
 import { findReviewRows, loadRecords } from '../store/reviews.ts'
 import { getSiteSettings } from '../store/settings.ts'
 import type { Site } from './site.ts'
@@ -23,6 +25,8 @@ export type FeedData = {
   homePath: string
   feedPaths: Partial<Record<FeedFormat, string>>
   records: ReviewRecord[]
+  /** Published lists, in the site-wide feeds only. */
+  lists: ShowList[]
 }
 
 /** The site paths of the site-wide feeds. */
@@ -57,25 +61,40 @@ export async function loadFeed(site: Site, scope: FeedScope): Promise<FeedData> 
   const ids = await listFeedReviewIds(site.db, filter, FEED_SIZE)
   if (scope.kind === 'tag' && ids.length === 0) throw new NotFoundError('tag', scope.slug)
   // Published between the two queries and unpublished again: leave it out rather than fail.
-  const records = (await loadRecords(site.db, await findReviewRows(site.db, ids))).filter((r) => r.doc.status === 'published')
-  return { settings, label, homePath, feedPaths, records }
+  let records = (await loadRecords(site.db, await findReviewRows(site.db, ids))).filter((r) => r.doc.status === 'published')
+  // A published list is news on the site as a review is: the site-wide feeds carry both, the
+  // newest FEED_SIZE of them together. Tag and country feeds stay reviews only.
+  let lists: ShowList[] = []
+  if (scope.kind === 'site') {
+    lists = await listFullLists(site.db, 'published', FEED_SIZE)
+    if (lists.length) {
+      const dated = [...records.map((r) => reviewPublishedAt(r)), ...lists.map((l) => l.publishedAt ?? l.createdAt)].sort().reverse()
+      const cutoff = dated[Math.min(FEED_SIZE, dated.length) - 1]!
+      records = records.filter((r) => reviewPublishedAt(r) >= cutoff)
+      lists = lists.filter((l) => (l.publishedAt ?? l.createdAt) >= cutoff)
+    }
+  }
+  return { settings, label, homePath, feedPaths, records, lists }
 }
 
 /**
- * The pages a sitemap lists: home, every published review, the diary. `published` (newest first)
+ * The pages a sitemap lists: home, every published review, the diary, the published lists. `published` (newest first)
  * saves the query when the caller has read the reviews already.
  */
 export async function loadSitemap(site: Site, published?: readonly { slug: string; updatedAt: string }[]): Promise<{ settings: SiteSettings; pages: SitemapPage[] }> {
-  const [settings, reviews, diary]: [SiteSettings, readonly { slug: string; updatedAt: string }[], string | null] = await Promise.all([
+  const [settings, reviews, diary, lists]: [SiteSettings, readonly { slug: string; updatedAt: string }[], string | null, { slug: string; updatedAt: string }[]] = await Promise.all([
     getSiteSettings(site.db),
     published ?? listPublishedForSitemap(site.db),
     latestDiaryChange(site.db),
+    listListSummaries(site.db),
   ])
   const newest = reviews.reduce<string | null>((max, r) => (max === null || r.updatedAt > max ? r.updatedAt : max), null)
   const pages: SitemapPage[] = [
     { path: '/', lastmod: newest },
     ...reviews.map((r) => ({ path: reviewPath(r.slug), lastmod: r.updatedAt })),
     { path: '/diary', lastmod: diary },
+    ...(lists.length ? [{ path: '/lists', lastmod: lists.reduce((max, l) => (l.updatedAt > max ? l.updatedAt : max), '') }] : []),
+    ...lists.map((l) => ({ path: `/lists/${encodeURIComponent(l.slug)}`, lastmod: l.updatedAt })),
   ]
   return { settings, pages }
 }

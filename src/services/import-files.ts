@@ -11,11 +11,12 @@ import type { PosterImage } from '../domain/records.ts'
 import type { ReviewDocument } from '../domain/review.ts'
 import type { SiteSettings } from '../domain/settings.ts'
 import { slugify, truncateSlug } from '../domain/slug.ts'
-import type { ImportedComment, ImportedDiaryEntry, ImportedReview, PosterSource, SkippedItem, SourceRef } from '../formats/import-batch.ts'
+import type { ImportedComment, ImportedDiaryEntry, ImportedList, ImportedReview, PosterSource, SkippedItem, SourceRef } from '../formats/import-batch.ts'
 import { describeImage, renderPoster } from '../media/posters.ts'
 import { insertComment, listCommentSources } from '../store/comments.ts'
 import type { Tx } from '../store/db.ts'
 import { findDiaryIdBySource, insertDiaryEntry, updateDiaryEntry } from '../store/diary.ts'
+import { findListBySource, findListIdBySlug, findReviewsByTitle } from '../store/lists.ts'
 import { findIdentityBySlug, findIdentityBySource, saveReview } from '../store/reviews.ts'
 import type { IndexedText } from '../store/search.ts'
 import { bumpContentVersion, getSiteSettings } from '../store/settings.ts'
@@ -23,6 +24,7 @@ import { IMPORT_EXTENSIONS, inputForFile, loadPosterSource, type ImportInput } f
 import { ReaderThreads, type ReadItem } from './import-threads.ts'
 import { renderReview, renderReviewHtml, type ReviewHtml } from './render-review.ts'
 import type { Site } from './site.ts'
+import { saveListDocument } from './lists.ts'
 import { resolveSlug } from './slugs.ts'
 
 export { readReviewFile } from './import-readers.ts'
@@ -57,6 +59,7 @@ export type ImportResult = {
   /** Everything left out, each with its place in the input and the reason. */
   skipped: SkippedRecord[]
   diary: { created: number; updated: number }
+  lists: { created: number; updated: number }
   comments: { created: number }
   /** Media files written (poster variants). */
   media: number
@@ -220,6 +223,7 @@ class RecordStream<T> {
 type Records = {
   reviews: RecordStream<SpooledReview>
   diary: RecordStream<ImportedDiaryEntry>
+  lists: RecordStream<ImportedList>
   /** The slugs documents give themselves: they win over derived ones whatever the order, so are known before saving. */
   slugs: Set<string>
 }
@@ -234,13 +238,13 @@ const where = (at: SourceRef) => `${displayPath(at.file)}:${at.line}`
 export async function importInputs(site: Site, inputs: readonly ImportInput[], options: ImportOptions = {}): Promise<ImportResult> {
   const settings = await getSiteSettings(site.db)
   const result: ImportResult = {
-    files: inputs.length, created: [], updated: [], skipped: [], diary: { created: 0, updated: 0 }, comments: { created: 0 }, media: 0,
+    files: inputs.length, created: [], updated: [], skipped: [], diary: { created: 0, updated: 0 }, lists: { created: 0, updated: 0 }, comments: { created: 0 }, media: 0,
     warnings: [], dryRun: !!options.dryRun,
   }
   const work = join(site.dataDir, `.import-${process.pid}-${randomBytes(4).toString('hex')}`)
   const staging: Staging = { dir: join(work, 'media'), moves: new Map() }
   await mkdir(work, { recursive: true })
-  const records: Records = { reviews: new RecordStream(join(work, 'reviews.jsonl')), diary: new RecordStream(join(work, 'diary.jsonl')), slugs: new Set() }
+  const records: Records = { reviews: new RecordStream(join(work, 'reviews.jsonl')), diary: new RecordStream(join(work, 'diary.jsonl')), lists: new RecordStream(join(work, 'lists.jsonl')), slugs: new Set() }
   const issues: InputIssue[] = []
   const threadCount = options.threads ?? availableParallelism()
   const threads = threadCount > 0 ? new ReaderThreads(threadCount, { largeInputsOnly: options.threads === undefined }) : null
@@ -258,6 +262,7 @@ export async function importInputs(site: Site, inputs: readonly ImportInput[], o
       await readInputs(inputs, { settings, site, options, result, staging, records, issues, threads, startSaving })
       records.reviews.end()
       records.diary.end()
+      records.lists.end()
     } catch (err) {
       records.reviews.fail(err)
       throw err
@@ -275,7 +280,7 @@ export async function importInputs(site: Site, inputs: readonly ImportInput[], o
   } finally {
     // A transaction still open (reading failed while saving) rolls back before its files go.
     await (saving as Promise<boolean> | null)?.catch(() => {})
-    await Promise.allSettled([records.reviews.close(), records.diary.close()])
+    await Promise.allSettled([records.reviews.close(), records.diary.close(), records.lists.close()])
     await rm(work, { recursive: true, force: true })
   }
 }
@@ -289,6 +294,8 @@ async function saveRecords(site: Site, records: Records, issues: readonly InputI
       if (issues.length) throw new InvalidInputError([...issues])
       if (problems.length) throw new InvalidInputError(problems)
       await saveDiary(trx, records, options, result)
+      const listProblems = await saveLists(trx, records, options, result)
+      if (listProblems.length) throw new InvalidInputError(listProblems)
       await bumpContentVersion(trx)
       if (options.dryRun) throw ROLLBACK
     })
@@ -339,6 +346,7 @@ async function readInputs(inputs: readonly ImportInput[], context: ReadContext):
     else if (step.kind === 'self-contained') {
       if (isLast) context.startSaving()
     } else if (step.kind === 'diary') await records.diary.write(step.entry)
+    else if (step.kind === 'list') await records.lists.write(step.list)
     else if (!issues.length) {
       if (step.review.doc.slug) records.slugs.add(step.review.doc.slug)
       await records.reviews.write(step.review)
@@ -524,14 +532,50 @@ async function saveDiary(trx: Tx, records: Records, options: ImportOptions, resu
   }
 }
 
+/** Saves the lists last: their entries link the reviews saved before them. Returns every problem. */
+async function saveLists(trx: Tx, records: Records, options: ImportOptions, result: ImportResult): Promise<InputIssue[]> {
+  const now = (options.now ?? new Date()).toISOString()
+  const tick = savingProgress(records, options, records.reviews.count + records.diary.count)
+  const problems: InputIssue[] = []
+  for await (const list of records.lists.drain()) {
+    tick()
+    problems.push(...(await saveList(trx, list, options.onConflict ?? 'update', now, result)))
+  }
+  return problems
+}
+
 /** Counts saved records for progress; shown once reading is over, as reading shows its own before. */
 function savingProgress(records: Records, options: ImportOptions, done = 0): () => void {
   return () => {
     done++
     if (!records.reviews.isEnded) return
-    const total = records.reviews.count + records.diary.count
+    const total = records.reviews.count + records.diary.count + records.lists.count
     if (done % 50 === 0 || done === total) options.onProgress?.(done, total, 'Saving')
   }
+}
+
+/** Saves one list, replacing the one with its slug (or source); entries found by title and year link the review found. */
+async function saveList(trx: Tx, l: ImportedList, policy: ConflictPolicy, now: string, result: ImportResult): Promise<InputIssue[]> {
+  const existing = l.sourceId ? (await findListBySource(trx, l.sourceId))?.id : await findListIdBySlug(trx, l.doc.slug)
+  if (existing !== undefined && policy === 'skip') {
+    result.skipped.push({ at: where(l.at), what: `list "${l.doc.title}"`, reason: 'already on the site' })
+    return []
+  }
+  const entries = []
+  for (const e of l.doc.entries) {
+    if (e.review || !l.matchByTitle) entries.push(e)
+    else {
+      const [review] = await findReviewsByTitle(trx, e.title, e.year)
+      entries.push(review ? { ...e, review: review.slug } : e)
+    }
+  }
+  const saved = await saveListDocument(trx, { ...l.doc, entries }, {
+    sourceId: l.sourceId, now, file: l.at.file, issueAt: (path) => (path[0] === 'entries' ? (l.entryLines[Number(path[1])] ?? l.at.line) : l.at.line),
+  })
+  if ('issues' in saved) return saved.issues
+  if (saved.created) result.lists.created++
+  else result.lists.updated++
+  return []
 }
 
 /** The slug a document gets and the review it is, if already on the site: by source id first, then slug or title. */

@@ -7,6 +7,7 @@ import { InvalidInputError } from '../domain/errors.ts'
 import { listDiaryEntries, listWatchlist } from '../store/diary.ts'
 import { findReviewBySlug, listAllReviewRecords } from '../store/reviews.ts'
 import { importFiles } from './import-files.ts'
+import { loadListPage } from './lists.ts'
 import type { Site } from './site.ts'
 
 const FIXTURE = join(import.meta.dirname, '../../test/fixtures/letterboxd')
@@ -43,7 +44,17 @@ describe('importing a Letterboxd export through the import service', () => {
     expect(diary.total + watchlist.length).toBe(result.diary.created)
     // A logged watch with a review links to it.
     expect(diary.items.some((e) => e.review?.slug === lanterns.doc.slug)).toBe(true)
-    expect(result.skipped.map((s) => s.at)).toEqual(expect.arrayContaining([expect.stringContaining('lists/slow-burn-favourites.csv')]))
+    // Lists: entries find their review by title and year; others keep their title.
+    expect(result.lists).toEqual({ created: 2, updated: 0 })
+    const best = (await loadListPage(site, 'best-of-2024-so-far')).list
+    expect(best.ranked).toBe(true)
+    expect(best.entries.map((e) => [e.position, e.title, e.review?.slug ?? null])).toEqual([
+      [1, 'Paper Lanterns', lanterns.doc.slug],
+      [2, '종이등', '종이등'],
+      [3, 'The Salt Ledger', null],
+    ])
+    const slow = (await loadListPage(site, 'slow-burn-favourites')).list
+    expect([slow.ranked, slow.entries.map((e) => e.review?.slug ?? null)]).toEqual([false, [null, lanterns.doc.slug, null]])
   })
 
   it('does not duplicate anything on a second import, and skips when asked', async () => {
@@ -52,9 +63,11 @@ describe('importing a Letterboxd export through the import service', () => {
     expect(again.created).toEqual([])
     expect(again.updated.sort()).toEqual(first.created.sort())
     expect(again.diary).toEqual({ created: 0, updated: first.diary.created })
+    expect(again.lists).toEqual({ created: 0, updated: 2 })
+    expect(Number((await site.db.selectFrom('list_entries').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)).toBe(6)
     const skipped = await importFiles(site, [zip], { onConflict: 'skip' })
     expect(skipped.updated).toEqual([])
-    expect(skipped.skipped.filter((s) => s.reason.startsWith('already on the site'))).toHaveLength(first.created.length)
+    expect(skipped.skipped.filter((s) => s.reason.startsWith('already on the site'))).toHaveLength(first.created.length + 2)
     expect((await listDiaryEntries(site.db, 1, 500)).total + (await listWatchlist(site.db)).length).toBe(first.diary.created)
   })
 

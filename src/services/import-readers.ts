@@ -6,7 +6,8 @@ import { dirname, extname, resolve } from 'node:path'
 import type { ReviewDocument } from '../domain/review.ts'
 import type { SiteSettings } from '../domain/settings.ts'
 import type { PosterSource } from '../formats/import-batch.ts'
-import { readJsonReviews } from '../formats/json.ts'
+import { readJsonDocuments, readJsonReviews } from '../formats/json.ts'
+import { isMarkdownList, readMarkdownList } from '../formats/list-document.ts'
 import { readMarkdownReview } from '../formats/markdown.ts'
 import { readPastedText } from '../formats/pasted-text.ts'
 import type { ReadResult } from '../formats/result.ts'
@@ -57,7 +58,28 @@ export function reviewFileInput(file: string, poster?: (doc: ReviewDocument) => 
     label: file,
     mediaRoot: dirname(resolve(file)),
     async *items(settings) {
-      const result = readReviewFile(file, await readFile(file, 'utf8'), settings)
+      const text = await readFile(file, 'utf8')
+      const ext = extname(file).toLowerCase()
+      // Lists travel in the same files as reviews: items of a JSON export, or Markdown files of their own.
+      if (ext === '.json') {
+        const docs = readJsonDocuments(text, file)
+        if (!docs.ok) {
+          for (const issue of docs.issues) yield { kind: 'issue', issue }
+          return
+        }
+        for (const doc of docs.value.reviews) {
+          yield { kind: 'review', review: { doc, at: { file, line: 1 }, poster: poster ? await poster(doc) : null, comments: [] } }
+        }
+        for (const l of docs.value.lists) yield { kind: 'list', list: { ...l, sourceId: null, matchByTitle: false } }
+        return
+      }
+      if ((ext === '.md' || ext === '.markdown') && isMarkdownList(text)) {
+        const list = readMarkdownList(text, file)
+        if (!list.ok) for (const issue of list.issues) yield { kind: 'issue', issue }
+        else yield { kind: 'list', list: { doc: list.value, sourceId: null, matchByTitle: false, at: { file, line: 1 }, entryLines: list.value.entries.map(() => 1) } }
+        return
+      }
+      const result = readReviewFile(file, text, settings)
       if (!result.ok) {
         for (const issue of result.issues) yield { kind: 'issue', issue }
         return

@@ -2,9 +2,10 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { reviewDocument } from '../../test/arbitraries.ts'
+import { lineText, markdownText, reviewDocument } from '../../test/arbitraries.ts'
 import { tempDataDir } from '../../test/helpers/server.ts'
 import { openTestSite } from '../../test/helpers/sites.ts'
+import { COUNTRIES } from '../domain/countries.ts'
 import type { ReviewDocument } from '../domain/review.ts'
 import { exportJson, exportMarkdown } from './export-reviews.ts'
 import { importFiles } from './import-files.ts'
@@ -71,6 +72,69 @@ describe('a site round trip', () => {
         }
       }),
       { numRuns: 15, endOnFailure: true },
+    )
+  })
+})
+
+// Lists over a few fixed reviews: any title, description (paragraphs, blank lines, CRLF), flags,
+// and entries that link one of the reviews or only name a show, with any note.
+const REVIEWS = ['Paper Lanterns', 'The Quiet Ward', '雪国の灯']
+const listEntry = fc.record({
+  review: fc.option(fc.integer({ min: 0, max: REVIEWS.length - 1 }), { nil: null }),
+  title: lineText(120),
+  year: fc.option(fc.integer({ min: 1900, max: 2100 }), { nil: null }),
+  origin: fc.option(fc.constantFrom(...COUNTRIES.map((c) => c.name)), { nil: null }),
+  note: fc.option(markdownText.filter((t) => t.length <= 2000), { nil: null }),
+})
+const listInput = fc.record({
+  title: lineText(120),
+  description: markdownText.filter((t) => t.length <= 5000),
+  ranked: fc.boolean(),
+  status: fc.constantFrom('draft', 'published'),
+  publishedAt: fc.option(fc.constantFrom('2024-12-30T00:00:00.000Z', '2025-06-01T12:30:00.000Z'), { nil: null }),
+  entries: fc.array(listEntry, { maxLength: 5 }),
+})
+const siteLists = fc.uniqueArray(listInput, { minLength: 1, maxLength: 3, selector: (l) => l.title.toLowerCase() })
+
+describe('a site round trip with lists', () => {
+  it('gives identical Markdown files and the same JSON after export and import into an empty site', async () => {
+    await fc.assert(
+      fc.asyncProperty(siteLists, async (lists) => {
+        const dirs = [tempDataDir(), tempDataDir(), tempDataDir()]
+        const [a, b, work] = dirs.map((d) => d.dir) as [string, string, string]
+        const siteA = await openTestSite(a)
+        const siteB = await openTestSite(b)
+        try {
+          const reviews = REVIEWS.map((title, i) => ({ title, slug: `review-${i}`, year: 2020 + i, status: 'published', intro: 'Intro.', sections: [] }))
+          const docs = lists.map((l, i) => ({
+            kind: 'list', slug: `list-${i}`, ...l,
+            entries: l.entries.map((e) => ({ ...e, review: e.review === null ? null : `review-${e.review}` })),
+          }))
+          const input = join(work, 'in.json')
+          writeFileSync(input, JSON.stringify([...reviews, ...docs]))
+          expect((await importFiles(siteA, [input])).lists).toEqual({ created: lists.length, updated: 0 })
+          await exportMarkdown(siteA, join(work, 'first'))
+          await importFiles(siteB, [join(work, 'first')])
+          await exportMarkdown(siteB, join(work, 'second'))
+          expect(filesOf(join(work, 'second'))).toEqual(filesOf(join(work, 'first')))
+          const bySlug = async (s: typeof siteA) => (JSON.parse(await exportJson(s)) as { slug: string }[]).sort((x, y) => x.slug.localeCompare(y.slug))
+          const exported = await bySlug(siteA)
+          expect(await bySlug(siteB)).toEqual(exported)
+          // What went in comes out (line ends as LF; a published list without a date gets the import's).
+          const listsOut = exported.filter((d) => (d as { kind?: string }).kind === 'list') as unknown as typeof docs
+          expect(listsOut.map((l) => ({ ...l, publishedAt: null }))).toEqual(
+            docs.map((d) => ({
+              ...d, publishedAt: null, description: d.description.replace(/\r\n?/g, '\n'),
+              entries: d.entries.map((e) => ({ ...e, note: e.note?.trim() ? e.note.replace(/\r\n?/g, '\n') : null })),
+            })).map(({ kind, slug, title, description, ranked, status, publishedAt, entries }) => ({ kind, slug, title, description, ranked, status, publishedAt, entries })),
+          )
+        } finally {
+          await siteA.close()
+          await siteB.close()
+          for (const d of dirs) d.remove()
+        }
+      }),
+      { numRuns: 12, endOnFailure: true },
     )
   })
 })

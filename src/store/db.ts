@@ -12,6 +12,7 @@ import * as m0004 from './migrations/0004-search.ts'
 import * as m0005 from './migrations/0005-comments.ts'
 import * as m0006 from './migrations/0006-imports.ts'
 import * as m0007 from './migrations/0007-list-keys.ts'
+import * as m0008 from './migrations/0008-lists.ts'
 import * as m0010 from './migrations/0010-activitypub.ts'
 import type { DB } from './schema.ts'
 import { CONTENT_CHANNEL } from './settings.ts'
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005-comments': m0005,
   '0006-imports': m0006,
   '0007-list-keys': m0007,
+  '0008-lists': m0008,
   '0010-activitypub': m0010,
 }
 

@@ -24,6 +24,8 @@ export interface DB {
   ap_actors: ApActorsTable
   ap_deliveries: ApDeliveriesTable
   ap_inbox_log: ApInboxLogTable
+  lists: ListsTable
+  list_entries: ListEntriesTable
 }
 
 export interface UsersTable {
@@ -295,4 +297,33 @@ export interface ApInboxLogTable {
   outcome: string
   body: string
   received_at: string
+}
+
+export interface ListsTable {
+  id: Generated<number>
+  slug: string
+  title: string
+  description: string
+  /** 1 ranked, 0 not. */
+  ranked: number
+  /** `draft` or `published`. */
+  status: string
+  published_at: string | null
+  created_by: number | null
+  created_at: string
+  updated_at: string
+  /** Identifies an imported list across re-imports (`letterboxd:list:…`); null for lists made here. */
+  source_id: string | null
+}
+
+export interface ListEntriesTable {
+  id: Generated<number>
+  list_id: number
+  /** 1 for the first entry. */
+  position: number
+  review_id: number | null
+  title: string
+  year: number | null
+  origin_code: string | null
+  note: string | null
 }

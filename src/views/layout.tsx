@@ -9,6 +9,7 @@ const SITE_NAV = [
   { href: '/country', label: 'Countries' },
   { href: '/platform', label: 'Platforms' },
   { href: '/tag', label: 'Tags' },
+  { href: '/lists', label: 'Lists' },
   { href: '/diary', label: 'Diary' },
 ] as const
 

@@ -21,6 +21,7 @@ import { adminReviewRoutes } from './routes/admin-reviews.tsx'
 import { adminSettingsRoutes } from './routes/admin-settings.tsx'
 import { commentRoutes } from './routes/comments.tsx'
 import { diaryRoutes } from './routes/diary.tsx'
+import { listRoutes } from './routes/lists.tsx'
 import { searchRoutes } from './routes/search.tsx'
 import { feedRoutes } from './routes/feeds.tsx'
 import { browseRoutes } from './routes/browse.tsx'
@@ -82,6 +83,7 @@ export function createApp(site: Site): Hono<AuthEnv> {
   app.route('/', adminSettingsRoutes(site))
   app.route('/', adminImportRoutes(site))
   app.route('/', diaryRoutes(site, page))
+  app.route('/', listRoutes(site, page))
   app.route('/', searchRoutes(site))
   app.route('/', commentRoutes(site))
   app.route('/', feedRoutes(site))

@@ -7,6 +7,7 @@ import type { SessionUser } from '../../src/domain/user.ts'
 import { addUser } from '../../src/services/accounts.ts'
 import { commentSecret, moderateComment, postComment } from '../../src/services/comments.ts'
 import { recordDiaryEntry } from '../../src/services/diary.ts'
+import { addListEntry, createList } from '../../src/services/lists.ts'
 import { saveFromEditor } from '../../src/services/edit-review.ts'
 import { loadDemo } from '../../src/services/load-demo.ts'
 import { openSite, type Site } from '../../src/services/site.ts'
@@ -69,6 +70,11 @@ beforeAll(async () => {
   await moderateComment(site, owner, first.id, 'approve')
   await recordDiaryEntry(site, { title: 'Paper Lanterns', status: 'finished', finishedOn: '2025-02-03', reviewSlug: 'paper-lanterns-season-1', rewatch: 'false' }, owner.id)
   await recordDiaryEntry(site, { title: 'Some Other Show', status: 'finished', finishedOn: '2024-11-20', rewatch: 'false' }, owner.id)
+  // A published ranked list linking a review and naming a show not reviewed; a draft list stays out.
+  const list = await createList(site, { title: 'Slow Burners', description: 'Dramas that take their time.', ranked: 'on', status: 'published' }, owner.id)
+  await addListEntry(site, list.id, { review: 'paper-lanterns-season-1', note: 'The letters.' })
+  await addListEntry(site, list.id, { title: 'Signal', year: '2016', origin: 'KR' })
+  await createList(site, { title: 'Unfinished Thoughts', status: 'draft' }, owner.id)
 
   mkdirSync(OUT, { recursive: true })
   host = await serveFolder(OUT)
@@ -91,12 +97,13 @@ describe('dramalog build', () => {
       'country/index.html', 'country/kr/index.html', 'country/kr/sort/title/index.html', 'country/kr/sort/meter/index.html',
       'platform/index.html', 'platform/netflix/index.html', 'year/index.html', 'year/2024/index.html', 'meter/index.html', 'meter/0/index.html',
       'meter/2/index.html', 'tag/index.html', 'tag/thriller/index.html', 'people/index.html', 'people/yoon-seo-ha/index.html',
-      'diary/index.html', 'diary/2025/index.html', 'diary/2024/index.html', '404.html', 'search/index.html', 'search/shards.json', 'search/d-0.json',
+      'diary/index.html', 'diary/2025/index.html', 'diary/2024/index.html', 'lists/index.html', 'lists/slow-burners/index.html', '404.html', 'search/index.html', 'search/shards.json', 'search/d-0.json',
       'feed.xml', 'rss.xml', 'feed.json', 'tag/thriller/feed.xml', 'country/kr/feed.xml', 'sitemap.xml', 'robots.txt',
       'assets/site.css', 'assets/search.js', 'assets/search-terms.js',
     ]) {
       expect(files.has(f), f).toBe(true)
     }
+    expect(files.has('lists/unfinished-thoughts/index.html'), 'a draft list').toBe(false)
     // Every poster variant of the demo, byte for byte.
     const media = listTree(site.mediaDir)
     expect(media.length).toBeGreaterThan(100)
@@ -122,7 +129,7 @@ describe('dramalog build', () => {
       kinds.add(path.split('/')[1]!.replace(/\..*/, '.*'))
     }
     // Every page type was among them.
-    for (const k of ['', 'reviews', 'page', 'country', 'platform', 'year', 'meter', 'tag', 'people', 'diary', 'feed.*', 'rss.*', 'sitemap.*', 'robots.*']) {
+    for (const k of ['', 'reviews', 'page', 'country', 'platform', 'year', 'meter', 'tag', 'people', 'diary', 'lists', 'feed.*', 'rss.*', 'sitemap.*', 'robots.*']) {
       expect(kinds.has(k), k || '/').toBe(true)
     }
   })
@@ -130,7 +137,7 @@ describe('dramalog build', () => {
   it('is served from disk as the server serves it: routes, types, not-found page', async () => {
     for (const [path, type] of [
       ['/', 'text/html'], ['/page/2/', 'text/html'], ['/reviews/paper-lanterns-season-1', 'text/html'], ['/country/kr/sort/title', 'text/html'],
-      ['/people/yoon-seo-ha', 'text/html'], ['/diary/2025', 'text/html'], ['/search?q=lanterns', 'text/html'], ['/feed.xml', 'application/xml'],
+      ['/people/yoon-seo-ha', 'text/html'], ['/diary/2025', 'text/html'], ['/lists/slow-burners', 'text/html'], ['/search?q=lanterns', 'text/html'], ['/feed.xml', 'application/xml'],
       ['/sitemap.xml', 'application/xml'], ['/robots.txt', 'text/plain'], ['/feed.json', 'application/json'], ['/assets/site.css', 'text/css'],
     ] as const) {
       const res = await fetch(host.url + path)
@@ -227,11 +234,12 @@ describe('dramalog build, again', () => {
     for (const f of [
       'reviews/paper-lanterns-season-1/index.html', 'index.html', 'tag/thriller/index.html', 'country/kr/index.html', 'platform/netflix/index.html',
       'people/yoon-seo-ha/index.html', 'feed.xml', 'rss.xml', 'feed.json', 'tag/thriller/feed.xml', 'sitemap.xml', 'search/d-0.json',
+      'lists/slow-burners/index.html',
     ]) {
       expect(changed, f).toContain(f)
     }
     // …and nothing else: the other reviews, lists it is not on, the diary.
-    for (const f of ['reviews/the-quiet-ward-season-1/index.html', 'page/2/index.html', 'country/jp/index.html', 'diary/index.html', 'tag/index.html']) {
+    for (const f of ['reviews/the-quiet-ward-season-1/index.html', 'page/2/index.html', 'country/jp/index.html', 'diary/index.html', 'tag/index.html', 'lists/index.html']) {
       expect(changed, f).not.toContain(f)
     }
     // Files whose content did not change were not written at all (same inode, same time).

@@ -18,6 +18,7 @@ const NAV = [
   { href: '/admin', label: 'Reviews', key: 'reviews' },
   { href: '/admin/reviews/new', label: 'New review', key: 'new' },
   { href: '/admin/diary', label: 'Diary', key: 'diary' },
+  { href: '/admin/lists', label: 'Lists', key: 'lists' },
   { href: '/admin/comments', label: 'Comments', key: 'comments' },
   { href: '/admin/import', label: 'Import', key: 'import', roles: ['owner', 'editor'] },
   { href: '/admin/fediverse', label: 'Fediverse', key: 'fediverse', owner: true },

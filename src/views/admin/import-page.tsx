@@ -9,6 +9,7 @@ export type ImportOutcome = {
   updated: string[]
   skipped: { at: string; what: string; reason: string }[]
   diary: { created: number; updated: number }
+  lists?: { created: number; updated: number }
   comments: { created: number }
   media: number
   warnings: string[]
@@ -26,9 +27,9 @@ export type ImportFailure = { issues: readonly InputIssue[]; files: number } | {
 const FORMATS: { ext: string[]; name: string; text: string }[] = [
   { ext: ['.txt'], name: 'Pasted blog text', text: 'A review copied off a page of your old blog: the header lines (Year, Origin, Platform, the meter…), the hook, the “Title – Headline” line, then a heading line for each aspect.' },
   { ext: ['.md', '.markdown'], name: 'Markdown', text: 'A review with YAML front matter and a “## Aspect – Verdict” heading per section, as “Export → Markdown” writes it.' },
-  { ext: ['.json'], name: 'Review documents', text: 'One review document or an array of them, as the read API and “Export → JSON” give them.' },
+  { ext: ['.json'], name: 'Review documents', text: 'One review document or an array of them (lists included), as the read API and “Export → JSON” give them.' },
   { ext: ['.xml'], name: 'WordPress export', text: 'The file from Tools → Export in WordPress: posts, tags, featured images and comments.' },
-  { ext: ['.zip'], name: 'Letterboxd export', text: 'The archive from Settings → Data on Letterboxd: reviews, diary, ratings and watchlist.' },
+  { ext: ['.zip'], name: 'Letterboxd export', text: 'The archive from Settings → Data on Letterboxd: reviews, diary, ratings, watchlist and lists.' },
 ]
 
 const SHOWN_PER_LIST = 50
@@ -203,6 +204,8 @@ const Summary: FC<{ outcome: ImportOutcome }> = ({ outcome: r }) => {
         <Stat value={skippedReviews} label="Skipped reviews" />
         {hasDiary && <Stat value={r.diary.created} label="New diary entries" />}
         {hasDiary && <Stat value={r.diary.updated} label="Updated diary entries" />}
+        {r.lists && r.lists.created + r.lists.updated > 0 && <Stat value={r.lists.created} label="New lists" />}
+        {r.lists && r.lists.created + r.lists.updated > 0 && <Stat value={r.lists.updated} label="Updated lists" />}
         {r.comments.created > 0 && <Stat value={r.comments.created} label="Comments" />}
       </ul>
       {r.dryRun && (

@@ -131,3 +131,45 @@
     })
   }
 })()
+
+// List editor: drag entries to reorder them. Without this file the ↑ and ↓ buttons (plain forms) do
+// the same one step at a time; with it, a drop posts the whole new order and the page reloads.
+;(() => {
+  const rows = document.querySelector('.entry-rows[data-reorder]')
+  if (!rows) return
+  const csrf = document.querySelector('input[name="_csrf"]')?.value
+  if (!csrf) return
+  rows.setAttribute('data-draggable', '')
+  let dragged = null
+  rows.addEventListener('dragstart', (e) => {
+    dragged = e.target.closest('.entry-row')
+    if (!dragged) return
+    dragged.classList.add('is-dragging')
+    e.dataTransfer.effectAllowed = 'move'
+    e.dataTransfer.setData('text/plain', dragged.dataset.entryId)
+  })
+  rows.addEventListener('dragover', (e) => {
+    const over = e.target.closest('.entry-row')
+    if (!dragged || !over || over === dragged) return
+    e.preventDefault()
+    for (const r of rows.querySelectorAll('.is-drop-target')) r.classList.remove('is-drop-target')
+    over.classList.add('is-drop-target')
+  })
+  rows.addEventListener('dragend', () => {
+    dragged?.classList.remove('is-dragging')
+    for (const r of rows.querySelectorAll('.is-drop-target')) r.classList.remove('is-drop-target')
+    dragged = null
+  })
+  rows.addEventListener('drop', async (e) => {
+    const over = e.target.closest('.entry-row')
+    if (!dragged || !over || over === dragged) return
+    e.preventDefault()
+    const all = [...rows.children]
+    over[all.indexOf(dragged) < all.indexOf(over) ? 'after' : 'before'](dragged)
+    const order = [...rows.children].map((r) => r.dataset.entryId).join(',')
+    const body = new URLSearchParams({ _csrf: csrf, order })
+    const res = await fetch(rows.dataset.reorder, { method: 'POST', body, headers: { accept: 'application/json' } })
+    if (res.ok) location.reload()
+    else alert('The new order could not be saved; reload the page and try again.')
+  })
+})()
