@@ -12,7 +12,7 @@ import type { ReviewDocument } from '../domain/review.ts'
 import type { SiteSettings } from '../domain/settings.ts'
 import { slugify, truncateSlug } from '../domain/slug.ts'
 import type { ImportedComment, ImportedDiaryEntry, ImportedReview, PosterSource, SkippedItem, SourceRef } from '../formats/import-batch.ts'
-import { describeImage, renderPoster } from '../media/posters.ts'
+import { describeImage, isTempFile, renderPoster } from '../media/posters.ts'
 import { insertComment, listCommentSources } from '../store/comments.ts'
 import type { Tx } from '../store/db.ts'
 import { findDiaryIdBySource, insertDiaryEntry, updateDiaryEntry } from '../store/diary.ts'
@@ -22,6 +22,7 @@ import { IMPORT_EXTENSIONS, inputForFile, loadPosterSource, type ImportInput } f
 import { renderReview } from './render-review.ts'
 import type { Site } from './site.ts'
 import { resolveSlug } from './slugs.ts'
+import { removeAbandonedWorkFolders, workFolderName } from './work-folders.ts'
 
 export { readReviewFile } from './import-readers.ts'
 
@@ -98,8 +99,8 @@ export async function importFiles(site: Site, paths: readonly string[], options:
 //      rendered into a staging folder, and the record written to a spool file on disk, so memory
 //      stays flat however large the export and the database is not locked while images download;
 //   2. if anything was wrong, throw with every problem; else save the spool in one transaction;
-//   3. after the commit, move the staged media into place. A failure at any point removes the
-//      staging folder and the spool, and the site is as it was.
+//   3. move the staged media into place, then commit. A failure at any point removes the staging
+//      folder, the spool and the files just placed, and the site is as it was.
 
 type SpooledReview = {
   t: 'review'
@@ -124,33 +125,51 @@ export async function importInputs(site: Site, inputs: readonly ImportInput[], o
     files: inputs.length, created: [], updated: [], skipped: [], diary: { created: 0, updated: 0 }, comments: { created: 0 }, media: 0,
     warnings: [], dryRun: !!options.dryRun,
   }
-  const work = join(site.dataDir, `.import-${process.pid}-${randomBytes(4).toString('hex')}`)
+  await removeAbandonedWorkFolders(site.dataDir, 'import')
+  const work = join(site.dataDir, workFolderName('import', randomBytes(4).toString('hex')))
   const staging: Staging = { dir: join(work, 'media'), moves: new Map() }
   const spoolFile = join(work, 'records.jsonl')
   await mkdir(work, { recursive: true })
   try {
     const { issues, records } = await readInputs(inputs, settings, site, options, result, staging, spoolFile)
     if (issues.length) throw new InvalidInputError(issues)
+    const placed: string[] = []
     try {
       await site.db.transaction().execute(async (trx) => {
         const problems = await saveSpool(trx, spoolFile, records, options, result)
         if (problems.length) throw new InvalidInputError(problems)
         await bumpContentVersion(trx)
         if (options.dryRun) throw ROLLBACK
+        // The files take their names before the rows that name them commit: a process killed in
+        // between leaves files nothing refers to yet (named by their content, so importing again
+        // writes the same ones), never a row whose poster is missing.
+        placed.push(...(await placeStagedMedia(staging)))
       })
     } catch (err) {
+      for (const file of placed) await rm(file, { force: true })
       if (err !== ROLLBACK) throw err
       return result
-    }
-    for (const [from, to] of staging.moves) {
-      await mkdir(dirname(to), { recursive: true })
-      await rename(from, to)
     }
     result.media = staging.moves.size
     return result
   } finally {
     await rm(work, { recursive: true, force: true })
   }
+}
+
+/**
+ * Moves the staged media files into the media folder, each by one rename (never seen half
+ * written). Returns the files that were not there before, which a rollback removes again.
+ */
+async function placeStagedMedia(staging: Staging): Promise<string[]> {
+  const added: string[] = []
+  for (const [from, to] of staging.moves) {
+    await mkdir(dirname(to), { recursive: true })
+    const existed = existsSync(to)
+    await rename(from, to)
+    if (!existed) added.push(to)
+  }
+  return added
 }
 
 /** Step 1: reads, checks and spools every record; fetches and stages posters a few at a time. */
@@ -281,7 +300,7 @@ async function findPosterMedia(
     const stem = basename(from).replace(/\.w\d+\.\w+$/, '')
     for (const entry of await readdir(dir, { withFileTypes: true })) {
       const name = entry.name
-      if (!entry.isFile() || !(name === basename(from) || name.startsWith(`${stem}.w`))) continue
+      if (!entry.isFile() || isTempFile(name) || !(name === basename(from) || name.startsWith(`${stem}.w`))) continue
       const staged = join(staging.dir, relative(site.mediaDir, join(dirname(target), name)))
       await mkdir(dirname(staged), { recursive: true })
       await copyFile(join(dir, name), staged)
