@@ -1,6 +1,8 @@
 // Generated exports for the import benchmarks: a WordPress WXR file and a Letterboxd ZIP of any
 // size, written as a stream so the generator itself stays small in memory.
 import { createWriteStream } from 'node:fs'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
 import { once } from 'node:events'
 import yazl from 'yazl'
 import { corpusReview } from './corpus.ts'
@@ -16,7 +18,10 @@ function postContent(i: number): string {
     .join('\n\n')
 }
 
-function item(i: number): string {
+const attachmentId = (i: number) => 1_000_000 + i
+const imagePath = (i: number) => `2015/01/poster-${i}.jpg`
+
+function item(i: number, image: boolean): string {
   const day = new Date(Date.UTC(2015, 0, 1) + i * 3_600_000 * 7).toISOString().replace('T', ' ').slice(0, 19)
   const title = corpusReview(i).split('\n').find((l) => l.startsWith('AsianWiki: '))!.slice('AsianWiki: '.length)
   const comments = i % 5 === 0
@@ -54,12 +59,49 @@ function item(i: number): string {
 		<wp:post_type>${cdata('post')}</wp:post_type>
 		<wp:post_password>${cdata('')}</wp:post_password>
 		<wp:is_sticky>0</wp:is_sticky>
-		<category domain="category" nicename="reviews">${cdata('Reviews')}</category>${comments}
+		<category domain="category" nicename="reviews">${cdata('Reviews')}</category>${comments}${image ? `
+		<wp:postmeta>
+		<wp:meta_key>${cdata('_thumbnail_id')}</wp:meta_key>
+		<wp:meta_value>${cdata(String(attachmentId(i)))}</wp:meta_value>
+		</wp:postmeta>` : ''}
 	</item>`
 }
 
-/** Writes a WXR export with `posts` house-format posts (every fifth with an approved comment). */
-export async function writeWxr(file: string, posts: number): Promise<void> {
+/** The attachment item of post `i`'s featured image, at `wp-content/uploads/2015/01/poster-I.jpg`. */
+function attachment(i: number): string {
+  return `
+	<item>
+		<title>${cdata(`poster-${i}`)}</title>
+		<link>https://bench-blog.example/review-${i}/poster-${i}/</link>
+		<guid isPermaLink="false">https://bench-blog.example/wp-content/uploads/${imagePath(i)}</guid>
+		<content:encoded>${cdata('')}</content:encoded>
+		<wp:post_id>${attachmentId(i)}</wp:post_id>
+		<wp:post_name>${cdata(`poster-${i}`)}</wp:post_name>
+		<wp:status>${cdata('inherit')}</wp:status>
+		<wp:post_parent>${i + 1}</wp:post_parent>
+		<wp:post_type>${cdata('attachment')}</wp:post_type>
+		<wp:attachment_url>${cdata(`https://bench-blog.example/wp-content/uploads/${imagePath(i)}`)}</wp:attachment_url>
+		<wp:postmeta>
+		<wp:meta_key>${cdata('_wp_attached_file')}</wp:meta_key>
+		<wp:meta_value>${cdata(imagePath(i))}</wp:meta_value>
+		</wp:postmeta>
+	</item>`
+}
+
+export type WxrImages = {
+  /** Every `every`-th post (the first among them) gets a featured image. */
+  every: number
+  /** The copy of `wp-content/uploads` the images are written to (`import --uploads DIR`). */
+  uploadsDir: string
+  /** The JPEG bytes of post `i`'s image. */
+  image: (i: number) => Promise<Buffer>
+}
+
+/**
+ * Writes a WXR export with `posts` house-format posts (every fifth with an approved comment); with
+ * `images`, some posts have a featured image, its file written to the uploads folder given.
+ */
+export async function writeWxr(file: string, posts: number, images?: WxrImages): Promise<void> {
   const out = createWriteStream(file)
   const write = async (s: string) => {
     if (!out.write(s)) await once(out, 'drain')
@@ -75,7 +117,15 @@ export async function writeWxr(file: string, posts: number): Promise<void> {
 	<wp:base_site_url>https://bench-blog.example</wp:base_site_url>
 	<wp:base_blog_url>https://bench-blog.example</wp:base_blog_url>
 `)
-  for (let i = 0; i < posts; i++) await write(item(i))
+  const hasImage = (i: number) => images !== undefined && i % images.every === 0
+  for (let i = 0; i < posts; i++) await write(item(i, hasImage(i)))
+  for (let i = 0; i < posts; i++) {
+    if (!images || !hasImage(i)) continue
+    await write(attachment(i))
+    const path = join(images.uploadsDir, imagePath(i))
+    await mkdir(dirname(path), { recursive: true })
+    await writeFile(path, await images.image(i))
+  }
   await write('\n</channel>\n</rss>\n')
   out.end()
   await once(out, 'close')

@@ -17,7 +17,7 @@ import { listPublishedStamps } from '../store/reviews.ts'
 import { getContentStamp, getSiteSettings } from '../store/settings.ts'
 import type { CommentsTarget } from '../views/layout.tsx'
 import { changedScope, fingerprintOf, termGroupsOfLists, type Scope } from './changes.ts'
-import { OutputDir } from './output.ts'
+import { contentHash, OutputDir } from './output.ts'
 import { basePathOf, outputFile } from './paths.ts'
 import { SitePlan, type PlannedJob } from './plan.ts'
 import { PageRenderer, type RenderOptions } from './render.ts'
@@ -99,11 +99,14 @@ function checkUrl(value: string, option: string): string {
   return url.href
 }
 
-/** Every file under a folder, as paths relative to it. */
+/**
+ * Every file under the media folder, as paths relative to it. Files ending in `.tmp` are the
+ * unfinished half of an atomic write (one in progress, or of a process that was killed), never media.
+ */
 function listFiles(dir: string, prefix = ''): string[] {
   if (!existsSync(dir)) return []
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? listFiles(join(dir, e.name), `${prefix}${e.name}/`) : e.isFile() ? [`${prefix}${e.name}`] : [],
+    e.isDirectory() ? listFiles(join(dir, e.name), `${prefix}${e.name}/`) : e.isFile() && !e.name.endsWith('.tmp') ? [`${prefix}${e.name}`] : [],
   )
 }
 
@@ -135,7 +138,8 @@ export async function buildSite(site: Site, options: BuildOptions): Promise<Buil
   const manifest = BuildManifest.open(manifestFile(site.dataDir, outDir))
   let pool: RenderPool | null = null
   try {
-    const full = Boolean(options.clean) || manifest.meta('global') !== globalKey || manifest.meta('state') !== 'complete' || !existsSync(join(outDir, 'index.html'))
+    const interrupted = manifest.meta('state') === 'building'
+    const full = Boolean(options.clean) || interrupted || manifest.meta('global') !== globalKey || manifest.meta('state') !== 'complete' || !existsSync(join(outDir, 'index.html'))
     // A full build of a big site will need the workers: they start now, while the site is read.
     if (full && workers > 0 && (asked || (await countMatching(site.db, {})) * PAGES_PER_REVIEW >= POOL_THRESHOLD)) pool = startPool()
     // A build that is stopped half-way leaves this mark, and the next one checks every page.
@@ -164,6 +168,16 @@ export async function buildSite(site: Site, options: BuildOptions): Promise<Buil
 
     const previous = full ? manifest.allFiles() : manifest.filesOf([...groups, 'assets', 'search', 'media'])
     const out = new OutputDir(outDir)
+    if (interrupted) {
+      out.removeTempFiles()
+      // The stopped build may have replaced files the manifest still describes as they were: what
+      // each holds now is read from the disk, so a file is skipped only when it really is current.
+      for (const [path, entry] of previous) {
+        const file = join(outDir, path)
+        if (existsSync(file)) previous.set(path, { ...entry, hash: contentHash(readFileSync(file)) })
+        else previous.delete(path)
+      }
+    }
     const jobs: PlannedJob[] = [...groups].flatMap((g) => plan.jobsOf(g))
     const toRender: PlannedJob[] = []
     const files: ManifestFile[] = []

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { dirname, join, relative } from 'node:path'
 import { threadId } from 'node:worker_threads'
+
+const TEMP_SUFFIX = '.tmp'
+const TEMP_FILE = /\.\d+-\d+\.tmp$/
 
 /** The content hash the manifest keeps of every file written. */
 export const contentHash = (body: Uint8Array): string => createHash('sha1').update(body).digest('base64url')
@@ -26,11 +29,33 @@ export class OutputDir {
     this.ensureDir(dirname(file))
     if (previous === undefined) writeFileSync(file, body)
     else {
-      const temp = `${file}.${process.pid}-${threadId}.tmp`
+      const temp = `${file}.${process.pid}-${threadId}${TEMP_SUFFIX}`
       writeFileSync(temp, body)
       renameSync(temp, file)
     }
     return { hash, written: true }
+  }
+
+  /**
+   * Removes the temporary files of a build that was killed between writing one and renaming it
+   * (`NAME.PID-THREAD.tmp`): no build would ever replace or remove them, and they would be
+   * published with the site. Returns the paths removed, below the output folder.
+   */
+  removeTempFiles(): string[] {
+    const removed: string[] = []
+    const walk = (dir: string) => {
+      if (!existsSync(dir)) return
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name)
+        if (entry.isDirectory()) walk(path)
+        else if (TEMP_FILE.test(entry.name)) {
+          rmSync(path, { force: true })
+          removed.push(relative(this.root, path))
+        }
+      }
+    }
+    walk(this.root)
+    return removed
   }
 
   /** Creates a folder and its parents once per build; a folder whose parent is known is one call. */

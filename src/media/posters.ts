@@ -1,4 +1,4 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, rename, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import sharp, { type Sharp } from 'sharp'
 import { POSTER_FORMATS, POSTER_WIDTHS, posterVariantPath, type PosterFormat } from '../domain/media-paths.ts'
@@ -13,6 +13,17 @@ export async function writeFileAtomic(path: string, data: Buffer | string): Prom
   await writeFile(tmp, data)
   await rename(tmp, path)
 }
+
+/** Copies a file through a temporary name and a rename, so the copy is never seen half written. */
+export async function copyFileAtomic(from: string, to: string): Promise<void> {
+  await mkdir(dirname(to), { recursive: true })
+  const tmp = `${to}.${process.pid}.${Date.now()}.tmp`
+  await copyFile(from, tmp)
+  await rename(tmp, to)
+}
+
+/** True for the unfinished half of an atomic write (`NAME.PID.TIME.tmp`): never a media file of its own. */
+export const isTempFile = (name: string): boolean => name.endsWith('.tmp')
 
 /** Largest image, in pixels (width × height), that Dramalog will decode: a guard against decompression bombs. */
 export const MAX_INPUT_PIXELS = 40_000_000

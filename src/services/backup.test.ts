@@ -361,6 +361,21 @@ describe('restoreBackup into an empty site', () => {
   })
 })
 
+describe('restoreBackup after a restore stopped between placing the media and its commit', () => {
+  it('takes the files already in place when they are the backup\'s, byte for byte', async () => {
+    const site = await newSite()
+    // What the stopped restore left: some of the archive's media files, and no rows.
+    for (const path of Object.keys(before.media).slice(0, 2)) {
+      mkdirSync(dirname(join(site.mediaDir, path)), { recursive: true })
+      copyFileSync(join(source.mediaDir, path), join(site.mediaDir, path))
+    }
+    await restoreBackup(site, archive)
+    const after = await stateOf(site)
+    expect(after.export).toBe(before.export)
+    expect(after.media).toEqual(before.media)
+  })
+})
+
 describe('restoreBackup refuses', () => {
   it('a site that is not empty, changing nothing', async () => {
     const site = await newSite()
@@ -378,6 +393,15 @@ describe('restoreBackup refuses', () => {
     const site = await newSite()
     writeFileSync(join(site.mediaDir, 'left-over.jpg'), 'bytes')
     await expect(restoreBackup(site, archive)).rejects.toThrow(/not empty \(media: 1 file\)/)
+  })
+
+  it('a site whose media folder holds a file of the backup with other bytes, placing none of its files', async () => {
+    const site = await newSite()
+    const [first] = Object.keys(before.media)
+    mkdirSync(dirname(join(site.mediaDir, first!)), { recursive: true })
+    writeFileSync(join(site.mediaDir, first!), 'other bytes')
+    await expect(restoreBackup(site, archive)).rejects.toThrow(/not empty \(media: 1 file\)/)
+    expect(Object.keys((await stateOf(site)).media)).toEqual([first])
   })
 
   it('a file that is not there', async () => {

@@ -9,9 +9,9 @@
 // The checksums come last because they are known only once everything is written; the ZIP reader
 // checks sizes but not the CRC-32 of entries, so they are what notices a damaged byte in a stored
 // image. Restores are all or nothing: rows go in inside one transaction, media is written to a
-// staging folder and moved into place only after the commit.
+// staging folder and moved into place just before the commit.
 import { createHash, type Hash } from 'node:crypto'
-import { createWriteStream } from 'node:fs'
+import { createReadStream, createWriteStream } from 'node:fs'
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { Readable, Transform, Writable } from 'node:stream'
@@ -27,6 +27,7 @@ import {
 } from '../store/backup.ts'
 import type { Tx } from '../store/db.ts'
 import type { Site } from './site.ts'
+import { removeAbandonedWorkFolders, workFolderName } from './work-folders.ts'
 
 export const BACKUP_FORMAT = 'dramalog-backup'
 /** Version of the archive layout; restore refuses archives of a later one. */
@@ -221,6 +222,17 @@ export async function writeBackup(site: Site, outFile: string, onProgress?: Back
   }
 }
 
+/** The SHA-256 of a file, or null when it cannot be read. */
+async function hashFile(file: string): Promise<string | null> {
+  const hash = createHash('sha256')
+  try {
+    for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer)
+  } catch {
+    return null
+  }
+  return hash.digest('hex')
+}
+
 const checksumLine = (hash: Hash, name: string) => `${hash.digest('hex')}  ${name}\n`
 
 /**
@@ -332,32 +344,41 @@ const MAX_LINE_BYTES = 64 * 1024 ** 2
 export async function restoreBackup(site: Site, archive: string, onProgress?: BackupProgress): Promise<BackupSummary> {
   if (!(await stat(archive).catch(() => null))?.isFile()) throw new InvalidInputError([{ file: archive, line: 1, field: '(file)', message: 'no such file' }])
   const tables = await describeBackupTables(site.db)
-  refuseNonEmpty(site, await findSiteContent(site.db, tables), await listMedia(site.mediaDir))
+  refuseNonEmpty(site, await findSiteContent(site.db, tables), [])
+  // Media files with no rows: those of a restore of this archive that was stopped before its
+  // commit are taken as they are if they match the archive byte for byte; any other is refused.
+  const present = await listMedia(site.mediaDir)
   const { manifest, lineOf } = await readManifest(archive)
   await checkManifest(site, archive, manifest, lineOf, tables)
 
-  const staging = join(site.dataDir, `.restore-${process.pid}-${Date.now()}`)
+  await removeAbandonedWorkFolders(site.dataDir, 'restore')
+  const staging = join(site.dataDir, workFolderName('restore', String(Date.now())))
   let restore: Restore | undefined
+  const placed: string[] = []
   try {
     await site.db.transaction().execute(async (trx) => {
-      refuseNonEmpty(site, await beginRestore(trx, tables), await listMedia(site.mediaDir))
-      restore = new Restore(trx, archive, manifest, tables, staging, onProgress)
+      refuseNonEmpty(site, await beginRestore(trx, tables), [])
+      restore = new Restore(trx, archive, manifest, tables, staging, site.mediaDir, present, onProgress)
       await restore.run()
       if (restore.issues.length) throw new InvalidInputError(restore.issues)
       const broken = await finishRestore(trx, manifest.sequences)
       if (broken.length) {
         throw new InvalidInputError(broken.map((b) => ({ file: `${archive}:tables/${b.table}.jsonl`, line: 1, field: '(rows)', message: `a row refers to a ${b.parent} row that is not in the backup` })))
       }
+      refuseNonEmpty(site, [], present.filter((m) => !restore!.matched.has(m.path)))
+      // The files take their names before the rows that name them commit: a process killed in
+      // between leaves only files of this archive, which a second restore accepts as they are.
+      for (const f of restore.staged) {
+        const to = join(site.mediaDir, ...f.parts)
+        await mkdir(dirname(to), { recursive: true })
+        await rename(f.from, to)
+        if (!restore.matched.has(f.parts.join('/'))) placed.push(to)
+      }
     })
   } catch (err) {
+    for (const file of placed) await rm(file, { force: true })
     await rm(staging, { recursive: true, force: true })
     throw err
-  }
-  // After the commit: the rows that name these files are in, so the files take their names.
-  for (const f of restore!.staged) {
-    const to = join(site.mediaDir, ...f.parts)
-    await mkdir(dirname(to), { recursive: true })
-    await rename(f.from, to)
   }
   await rm(staging, { recursive: true, force: true })
   const file = resolve(archive)
@@ -475,14 +496,21 @@ class Restore {
   /** True until the first problem: then rows and files are only checked, no longer written. */
   private writing = true
 
+  /** Paths of the media files already in place that equal this archive's, byte for byte. */
+  readonly matched = new Set<string>()
+  private readonly present: Set<string>
+
   constructor(
     private readonly trx: Tx,
     private readonly archive: string,
     private readonly manifest: BackupManifest,
     tables: TableInfo[],
     private readonly staging: string,
+    private readonly mediaDir: string,
+    present: MediaFile[],
     private readonly onProgress?: BackupProgress,
   ) {
+    this.present = new Set(present.map((m) => m.path))
     this.tables = new Map(tables.map((t) => [t.name, t]))
     this.total = Object.values(manifest.tables).reduce((s, n) => s + n, 0) + manifest.media.count
   }
@@ -652,8 +680,11 @@ class Restore {
     }
     this.media.count++
     this.media.bytes += bytes
-    this.hashes.set(entry.name, hash.digest('hex'))
-    this.progress(1, parts.join('/'))
+    const digest = hash.digest('hex')
+    this.hashes.set(entry.name, digest)
+    const path = parts.join('/')
+    if (this.present.has(path) && (await hashFile(join(this.mediaDir, ...parts))) === digest) this.matched.add(path)
+    this.progress(1, path)
   }
 
   private async readChecksums(entry: ZipEntry): Promise<void> {

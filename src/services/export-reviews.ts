@@ -1,10 +1,10 @@
-import { copyFile, mkdir, readdir } from 'node:fs/promises'
+import { mkdir, readdir } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { writeJsonReviews } from '../formats/json.ts'
 import { writeMarkdownList } from '../formats/list-document.ts'
 import { writeMarkdownReview } from '../formats/markdown.ts'
-import { writeFileAtomic } from '../media/posters.ts'
+import { copyFileAtomic, isTempFile, writeFileAtomic } from '../media/posters.ts'
 import { listAllReviewRecords } from '../store/reviews.ts'
 import { listDocuments } from './lists.ts'
 import type { Site } from './site.ts'
@@ -41,7 +41,8 @@ async function copyMediaFamily(from: string, to: string): Promise<void> {
   await mkdir(dirname(to), { recursive: true })
   const stem = basename(from).replace(/\.w\d+\.\w+$/, '')
   for (const name of await readdir(dirname(from))) {
-    if (name === basename(from) || name.startsWith(`${stem}.w`)) await copyFile(join(dirname(from), name), join(dirname(to), name))
+    if (isTempFile(name)) continue
+    if (name === basename(from) || name.startsWith(`${stem}.w`)) await copyFileAtomic(join(dirname(from), name), join(dirname(to), name))
   }
 }
 

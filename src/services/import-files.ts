@@ -12,7 +12,7 @@ import type { ReviewDocument } from '../domain/review.ts'
 import type { SiteSettings } from '../domain/settings.ts'
 import { slugify, truncateSlug } from '../domain/slug.ts'
 import type { ImportedComment, ImportedDiaryEntry, ImportedList, ImportedReview, PosterSource, SkippedItem, SourceRef } from '../formats/import-batch.ts'
-import { describeImage, renderPoster } from '../media/posters.ts'
+import { describeImage, isTempFile, renderPoster } from '../media/posters.ts'
 import { insertComment, listCommentSources } from '../store/comments.ts'
 import type { Tx } from '../store/db.ts'
 import { findDiaryIdBySource, insertDiaryEntry, updateDiaryEntry } from '../store/diary.ts'
@@ -26,6 +26,7 @@ import { renderReview, renderReviewHtml, type ReviewHtml } from './render-review
 import type { Site } from './site.ts'
 import { saveListDocument } from './lists.ts'
 import { resolveSlug } from './slugs.ts'
+import { removeAbandonedWorkFolders, workFolderName } from './work-folders.ts'
 
 export { readReviewFile } from './import-readers.ts'
 
@@ -111,8 +112,8 @@ export async function importFiles(site: Site, paths: readonly string[], options:
 //      while images download;
 //   2. save the records in one transaction, rolled back if anything was wrong, with every
 //      problem reported;
-//   3. after the commit, move the staged media into place. A failure at any point removes the
-//      staging folder and the spool, and the site is as it was.
+//   3. move the staged media into place, then commit. A failure at any point removes the staging
+//      folder, the spool and the files just placed, and the site is as it was.
 // Step 2 starts as soon as nothing left to read can change what is saved: when the last input
 // says the rest of its records are self-contained (no slugs of their own, no images to fetch).
 // From then on records go straight from reading to saving, and the two run side by side: the
@@ -241,7 +242,8 @@ export async function importInputs(site: Site, inputs: readonly ImportInput[], o
     files: inputs.length, created: [], updated: [], skipped: [], diary: { created: 0, updated: 0 }, lists: { created: 0, updated: 0 }, comments: { created: 0 }, media: 0,
     warnings: [], dryRun: !!options.dryRun,
   }
-  const work = join(site.dataDir, `.import-${process.pid}-${randomBytes(4).toString('hex')}`)
+  await removeAbandonedWorkFolders(site.dataDir, 'import')
+  const work = join(site.dataDir, workFolderName('import', randomBytes(4).toString('hex')))
   const staging: Staging = { dir: join(work, 'media'), moves: new Map() }
   await mkdir(work, { recursive: true })
   const records: Records = { reviews: new RecordStream(join(work, 'reviews.jsonl')), diary: new RecordStream(join(work, 'diary.jsonl')), lists: new RecordStream(join(work, 'lists.jsonl')), slugs: new Set() }
@@ -251,7 +253,7 @@ export async function importInputs(site: Site, inputs: readonly ImportInput[], o
   let saving: Promise<boolean> | null = null
   const startSaving = () => {
     if (!saving) {
-      saving = saveRecords(site, records, issues, options, result)
+      saving = saveRecords(site, records, issues, options, result, staging)
       // Awaited below; meanwhile a failure stops the reading through `records.reviews.fail`.
       saving.catch(() => {})
     }
@@ -271,10 +273,6 @@ export async function importInputs(site: Site, inputs: readonly ImportInput[], o
     }
     if (issues.length && !saving) throw new InvalidInputError(issues)
     if (!(await startSaving())) return result
-    for (const [from, to] of staging.moves) {
-      await mkdir(dirname(to), { recursive: true })
-      await rename(from, to)
-    }
     result.media = staging.moves.size
     return result
   } finally {
@@ -286,7 +284,8 @@ export async function importInputs(site: Site, inputs: readonly ImportInput[], o
 }
 
 /** Step 2, in one transaction: true once committed, false when rolled back for a dry run. */
-async function saveRecords(site: Site, records: Records, issues: readonly InputIssue[], options: ImportOptions, result: ImportResult): Promise<boolean> {
+async function saveRecords(site: Site, records: Records, issues: readonly InputIssue[], options: ImportOptions, result: ImportResult, staging: Staging): Promise<boolean> {
+  const placed: string[] = []
   try {
     await site.db.transaction().execute(async (trx) => {
       const problems = await saveReviews(trx, records, options, result)
@@ -298,13 +297,33 @@ async function saveRecords(site: Site, records: Records, issues: readonly InputI
       if (listProblems.length) throw new InvalidInputError(listProblems)
       await bumpContentVersion(trx)
       if (options.dryRun) throw ROLLBACK
+      // The files take their names before the rows that name them commit: a process killed in
+      // between leaves files nothing refers to yet (named by their content, so importing again
+      // writes the same ones), never a row whose poster is missing.
+      placed.push(...(await placeStagedMedia(staging)))
     })
     return true
   } catch (err) {
+    for (const file of placed) await rm(file, { force: true })
     records.reviews.fail(err)
     if (err === ROLLBACK) return false
     throw err
   }
+}
+
+/**
+ * Moves the staged media files into the media folder, each by one rename (never seen half
+ * written). Returns the files that were not there before, which a rollback removes again.
+ */
+async function placeStagedMedia(staging: Staging): Promise<string[]> {
+  const added: string[] = []
+  for (const [from, to] of staging.moves) {
+    await mkdir(dirname(to), { recursive: true })
+    const existed = existsSync(to)
+    await rename(from, to)
+    if (!existed) added.push(to)
+  }
+  return added
 }
 
 type ReadContext = {
@@ -475,7 +494,7 @@ async function findPosterMedia(
     const stem = basename(from).replace(/\.w\d+\.\w+$/, '')
     for (const entry of await readdir(dir, { withFileTypes: true })) {
       const name = entry.name
-      if (!entry.isFile() || !(name === basename(from) || name.startsWith(`${stem}.w`))) continue
+      if (!entry.isFile() || isTempFile(name) || !(name === basename(from) || name.startsWith(`${stem}.w`))) continue
       const staged = join(staging.dir, relative(site.mediaDir, join(dirname(target), name)))
       await mkdir(dirname(staged), { recursive: true })
       await copyFile(join(dir, name), staged)
