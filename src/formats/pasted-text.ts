@@ -58,7 +58,7 @@ function cleanLines(text: string): Line[] {
     .split('\n')
     .map((raw, i) => ({
       n: i + 1,
-      text: raw.replace(/[\u00a0\u2007\u202f\u3000]/g, ' ').replace(/[\u200b\u2060\ufeff]/g, '').replace(/\s+$/u, ''),
+      text: raw.replace(/[\u00a0\u2007\u202f\u3000]/g, ' ').replace(/[\u200b\u2060\ufeff]/g, '').trimEnd(),
     }))
 }
 
