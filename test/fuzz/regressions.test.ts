@@ -1,6 +1,9 @@
 // Inputs the fuzzing campaign found, each kept as a test of what it broke.
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_SETTINGS } from '../../src/domain/settings.ts'
+import { DEFAULT_RUBRIC, DEFAULT_SETTINGS } from '../../src/domain/settings.ts'
+import { readJsonReviews } from '../../src/formats/json.ts'
+import { MAX_YAML_DEPTH, tooDeepAt } from '../../src/formats/locate.ts'
+import { readMarkdownReview } from '../../src/formats/markdown.ts'
 import { readPastedText } from '../../src/formats/pasted-text.ts'
 
 /** Milliseconds `run` takes. */
@@ -20,5 +23,38 @@ describe('inputs found by fuzzing', () => {
       expect(timed(() => (result = readPastedText(text, DEFAULT_SETTINGS, 'spaces.txt')))).toBeLessThan(1000)
       expect(result!.ok || result!.issues.every((i) => i.file === 'spaces.txt' && i.line >= 1 && i.line <= text.split('\n').length)).toBe(true)
     }
+  })
+})
+
+describe('deeply nested input', () => {
+  const nested = (n: number) => [`{"title":${'['.repeat(n)}${']'.repeat(n)}}`, `[${'{"a":'.repeat(n)}1${'}'.repeat(n)}]`, '['.repeat(n)]
+
+  it('JSON: thousands of levels give located issues, and do not abort the process', () => {
+    // Handed to the YAML parser to find lines, these made V8 abort with "RegExpCompiler
+    // Allocation failed" on the second document: the whole server, not just the import.
+    for (const n of [5000, 20000, 100000]) {
+      for (const text of nested(n)) {
+        const r = readJsonReviews(text, 'deep.json')
+        expect(r.ok).toBe(false)
+        if (!r.ok) for (const issue of r.issues) expect(issue).toMatchObject({ file: 'deep.json', line: 1 })
+      }
+    }
+  })
+
+  it('Markdown: front matter nesting past the limit is refused at its line', () => {
+    for (const text of nested(5000)) {
+      expect(readMarkdownReview(`---\ntitle: A\nx: ${text}\n---\n`, DEFAULT_RUBRIC, 'deep.md')).toEqual({
+        ok: false,
+        issues: [{ file: 'deep.md', line: 3, field: '(front matter)', message: `nests deeper than ${MAX_YAML_DEPTH} levels` }],
+      })
+    }
+    const compact = `---\ntitle: A\nx:\n${'  '.repeat(300)}- a\n---\n`
+    expect(readMarkdownReview(compact, DEFAULT_RUBRIC, 'deep.md')).toMatchObject({ ok: false, issues: [{ line: 4, field: '(front matter)' }] })
+  })
+
+  it('keeps reading what real files nest', () => {
+    expect(tooDeepAt('a: [[1, 2], {b: [c, "]]]]"]}]\nd:\n  - e:\n      - f\n')).toBeNull()
+    expect(tooDeepAt(`t: "${'['.repeat(500)}"\nu: '${'{'.repeat(500)}'`)).toBeNull()
+    expect(tooDeepAt(`ok: 1\nx: [a', ${'['.repeat(100)}`)).toBe(2)
   })
 })
