@@ -23,6 +23,15 @@ function fenceTracker() {
   }
 }
 
+/**
+ * A heading's text without its optional closing `#` sequence and the spaces around it. Done in
+ * steps, each matching only where its run starts: one regular expression for all of it tries every
+ * position of a long run of spaces, which takes quadratic time.
+ */
+function closingHashesOff(text: string): string {
+  return text.replace(/(?<![ \t])[ \t]+$/, '').replace(/(?<!#)#+$/, '').replace(/(?<![ \t])[ \t]+$/, '')
+}
+
 /** Escapes intro and body lines that would otherwise start a new section. */
 function escapeHeadings(markdown: string): string {
   const inFence = fenceTracker()
@@ -32,7 +41,7 @@ function escapeHeadings(markdown: string): string {
     .join('\n')
 }
 // Section-level fields ride on the heading: `## Acting – Verdict {score=8/10 spoiler}`.
-const ATTRIBUTES = /\s*\{([^{}]*)\}$/
+const ATTRIBUTES = /(?<!\s)\s*\{([^{}]*)\}$/
 
 /** Writes a review document as Markdown with YAML front matter (DESIGN §2). */
 export function writeMarkdownReview(doc: ReviewDocument): string {
@@ -122,8 +131,8 @@ export function readMarkdownReview(text: string, rubric: readonly string[], file
   const inFence = fenceTracker()
   bodyLines.forEach((line, k) => {
     const fenced = inFence(line)
-    const h = fenced ? null : /^##[ \t]+(.+?)[ \t]*#*[ \t]*$/.exec(line)
-    if (h) sections.push(readHeading(h[1]!, bodyFirstLine + k, matchAspect, issues, file))
+    const h = fenced ? null : /^##[ \t]+(.+)$/.exec(line)
+    if (h) sections.push(readHeading(closingHashesOff(h[1]!) || h[1]!.trim(), bodyFirstLine + k, matchAspect, issues, file))
     else (sections.at(-1)?.body ?? intro).push(fenced ? line : line.replace(/^\\(\\*##[ \t])/, '$1'))
   })
   if (issues.length) return { ok: false, issues }

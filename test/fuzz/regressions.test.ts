@@ -78,3 +78,34 @@ describe('large JSON', () => {
     expect(readJsonReviews('{\n  "title": "A",\n  "year": 2020,\n}\n', 'comma.json')).toMatchObject({ ok: false, issues: [{ line: 4, field: '(json)' }] })
   })
 })
+
+describe('long runs of spaces in headings and title lines', () => {
+  // Patterns that could start at any space of a run (a spaced dash, a score, a closing `#`
+  // sequence) tried every one of them: an 18,000-space line took 9 s.
+  const spaces = ' '.repeat(100_000)
+  const pasted = [
+    `Year: 2024\n\nHow long can one feud ${spaces} last?\n\nA – B\n\nActing – Fine\nText.\n`,
+    `Year: 2024\n\nA – B\n\nActing – Fine ${spaces} (8/10${spaces}x\nText.\n`,
+    `Year: 2024\n\nA – B\n\nActing – Fine ${spaces} [spoiler${spaces}x\nText.\n`,
+  ]
+  const markdown = [`---\ntitle: A\n---\n## Acting – Fine${spaces}x\n`, `---\ntitle: A\n---\n## Acting – Fine ${spaces}{x${spaces}\n`, `---\ntitle: A\n---\n## Acting${spaces}#${spaces}#x\n`]
+
+  it('reads them in linear time, with located issues or a document', () => {
+    for (const text of pasted) {
+      let r: ReturnType<typeof readPastedText> | undefined
+      expect(timed(() => (r = readPastedText(text, DEFAULT_SETTINGS, 'run.txt')))).toBeLessThan(1000)
+      if (!r!.ok) for (const i of r!.issues) expect(i.line).toBeLessThanOrEqual(text.split('\n').length)
+    }
+    for (const text of markdown) {
+      let r: ReturnType<typeof readMarkdownReview> | undefined
+      expect(timed(() => (r = readMarkdownReview(text, DEFAULT_RUBRIC, 'run.md')))).toBeLessThan(1000)
+      if (!r!.ok) for (const i of r!.issues) expect(i.line).toBeLessThanOrEqual(text.split('\n').length)
+    }
+  })
+
+  it('still reads closing hashes, scores and spoiler marks as before', () => {
+    expect(readMarkdownReview('---\ntitle: A\n---\n## Acting – Fine ##  \nx\n', DEFAULT_RUBRIC)).toMatchObject({ ok: true, value: { sections: [{ aspect: 'Acting', verdict: 'Fine' }] } })
+    const r = readPastedText('Year: 2024\n\nA – B\n\nActing – Fine  (8/10)  (spoilers)\nText.\n', DEFAULT_SETTINGS)
+    expect(r).toMatchObject({ ok: true, value: { sections: [{ aspect: 'Acting', verdict: 'Fine', score: 8, scoreMax: 10, spoiler: true }] } })
+  })
+})
