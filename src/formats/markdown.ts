@@ -7,6 +7,9 @@ import { splitTitleLine } from './pasted-text.ts'
 import { zodIssues, type ReadResult } from './result.ts'
 
 const FRONT_MATTER = /^\ufeff?---[ \t]*\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/
+// Far above what a review's keys take (a few KB), and low enough that the YAML parser, which
+// slows down with the square of a map's size, answers at once.
+const MAX_FRONT_MATTER = 64 * 1024
 const FENCE = /^[ \t]{0,3}(`{3,}|~{3,})/
 // A body line that would read as a section heading is written with one more backslash.
 const HEADING_LIKE = /^(\\*)(##[ \t])/
@@ -104,6 +107,9 @@ export function readMarkdownReview(text: string, rubric: readonly string[], file
   const fm = FRONT_MATTER.exec(text)
   if (!fm) {
     return { ok: false, issues: [{ file, line: 1, field: '(front matter)', message: 'expected YAML front matter between "---" lines at the top' }] }
+  }
+  if (fm[1]!.length > MAX_FRONT_MATTER) {
+    return { ok: false, issues: [{ file, line: 2, field: '(front matter)', message: `is longer than ${MAX_FRONT_MATTER / 1024} KB: keep the review's text in the body` }] }
   }
   const issues: InputIssue[] = []
   const located = locateYaml(fm[1]!, 2)

@@ -109,3 +109,13 @@ describe('long runs of spaces in headings and title lines', () => {
     expect(r).toMatchObject({ ok: true, value: { sections: [{ aspect: 'Acting', verdict: 'Fine', score: 8, scoreMax: 10, spoiler: true }] } })
   })
 })
+
+describe('large front matter', () => {
+  it('refuses front matter over 64 KB at once, at its first line', () => {
+    // The YAML parser slows down with the square of a map's size: 40,000 keys took 6 s.
+    const text = `---\n${'a: 1\n'.repeat(40_000)}---\nBody.\n`
+    let r: ReturnType<typeof readMarkdownReview> | undefined
+    expect(timed(() => (r = readMarkdownReview(text, DEFAULT_RUBRIC, 'big.md')))).toBeLessThan(1000)
+    expect(r).toEqual({ ok: false, issues: [{ file: 'big.md', line: 2, field: '(front matter)', message: "is longer than 64 KB: keep the review's text in the body" }] })
+  })
+})
