@@ -30,13 +30,15 @@ const NESTERS = ['[', '{"a":', '[{"a":', '- ', '  - ', '> ', '<a>', '<div>', '<b
 
 /** A piece of junk to insert: control characters, syntax, huge numbers, deep nesting, long runs, random text. */
 export const junk: fc.Arbitrary<string> = fc.oneof(
-  { weight: 8, arbitrary: fc.constantFrom(...CONTROL) },
-  { weight: 12, arbitrary: fc.constantFrom(...SYNTAX) },
-  { weight: 6, arbitrary: fc.constantFrom(...NUMBERS) },
+  // Few huge pieces: one costs as much reading as hundreds of small ones.
+  { weight: 80, arbitrary: fc.constantFrom(...CONTROL) },
+  { weight: 120, arbitrary: fc.constantFrom(...SYNTAX) },
+  { weight: 60, arbitrary: fc.constantFrom(...NUMBERS) },
   { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...NESTERS), fc.integer({ min: 2, max: 20_000 })).map(([s, n]) => s.repeat(n)) },
   { weight: 1, arbitrary: fc.tuple(fc.constantFrom('a', ' ', '\n', 'é', '🤦', 'x,'), fc.integer({ min: 100, max: 250_000 })).map(([s, n]) => s.repeat(n)) },
-  { weight: 6, arbitrary: fc.string({ unit: 'binary', maxLength: 24 }) },
-  { weight: 6, arbitrary: fc.string({ unit: 'grapheme', maxLength: 24 }) },
+  { weight: 60, arbitrary: fc.string({ unit: 'binary', maxLength: 24 }) },
+  { weight: 60, arbitrary: fc.string({ unit: 'grapheme', maxLength: 24 }) },
+  { weight: 10, arbitrary: fc.tuple(fc.constantFrom(...NESTERS), fc.integer({ min: 2, max: 200 })).map(([s, n]) => s.repeat(n)) },
 )
 
 /** Byte sequences that are not UTF-8: stray continuation bytes, overlong forms, surrogates, truncated sequences. */
