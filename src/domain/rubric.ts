@@ -10,8 +10,9 @@ export type SectionHeading = {
 const DASHES = '\\-\u2010\u2011\u2012\u2013\u2014\u2015\u2212'
 const SEPARATOR_INSIDE = new RegExp(`\\s*[/${DASHES}]\\s*`, 'gu')
 const MAX_VERDICT_WORDS = 16
-const SPOILER_MARK = /\s*[([]\s*spoilers?\s*[)\]]\s*/iu
-const SCORE = /\s*[([]\s*(\d+(?:\.\d+)?)\s*\/\s*(\d+)\s*[)\]]\s*$/u
+// Both start only where a run of spaces does (`(?<!\s)`): trying every space of a long run is quadratic.
+const SPOILER_MARK = /(?<!\s)\s*[([]\s*spoilers?\s*[)\]]\s*/iu
+const SCORE = /(?<!\s)\s*[([]\s*(\d+(?:\.\d+)?)\s*\/\s*(\d+)\s*[)\]]\s*$/u
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
@@ -35,7 +36,7 @@ export function compileAspectMatcher(rubric: readonly string[]): (heading: strin
     .sort((a, b) => b.length - a.length)
     .map((aspect) => ({
       aspect,
-      re: new RegExp(`^${aspectPattern(aspect)}(?:(\\s*)([${DASHES}:|]+)(\\s*)(.*)|\\s*:?\\s*)$`, 'isu'),
+      re: new RegExp(`^${aspectPattern(aspect)}(?:(\\s*)([${DASHES}:|]+)(\\s*)(.*)|\\s*(?::\\s*)?)$`, 'isu'),
     }))
   return (heading) => {
     const text = heading.trim()

@@ -7,6 +7,9 @@ import { splitTitleLine } from './pasted-text.ts'
 import { zodIssues, type ReadResult } from './result.ts'
 
 const FRONT_MATTER = /^\ufeff?---[ \t]*\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/
+// Far above what a review's keys take (a few KB), and low enough that the YAML parser, which
+// slows down with the square of a map's size, answers at once.
+const MAX_FRONT_MATTER = 64 * 1024
 const FENCE = /^[ \t]{0,3}(`{3,}|~{3,})/
 // A body line that would read as a section heading is written with one more backslash.
 const HEADING_LIKE = /^(\\*)(##[ \t])/
@@ -23,6 +26,15 @@ function fenceTracker() {
   }
 }
 
+/**
+ * A heading's text without its optional closing `#` sequence and the spaces around it. Done in
+ * steps, each matching only where its run starts: one regular expression for all of it tries every
+ * position of a long run of spaces, which takes quadratic time.
+ */
+function closingHashesOff(text: string): string {
+  return text.replace(/(?<![ \t])[ \t]+$/, '').replace(/(?<!#)#+$/, '').replace(/(?<![ \t])[ \t]+$/, '')
+}
+
 /** Escapes intro and body lines that would otherwise start a new section. */
 function escapeHeadings(markdown: string): string {
   const inFence = fenceTracker()
@@ -32,7 +44,7 @@ function escapeHeadings(markdown: string): string {
     .join('\n')
 }
 // Section-level fields ride on the heading: `## Acting – Verdict {score=8/10 spoiler}`.
-const ATTRIBUTES = /\s*\{([^{}]*)\}$/
+const ATTRIBUTES = /(?<!\s)\s*\{([^{}]*)\}$/
 
 /** Writes a review document as Markdown with YAML front matter (DESIGN §2). */
 export function writeMarkdownReview(doc: ReviewDocument): string {
@@ -96,6 +108,9 @@ export function readMarkdownReview(text: string, rubric: readonly string[], file
   if (!fm) {
     return { ok: false, issues: [{ file, line: 1, field: '(front matter)', message: 'expected YAML front matter between "---" lines at the top' }] }
   }
+  if (fm[1]!.length > MAX_FRONT_MATTER) {
+    return { ok: false, issues: [{ file, line: 2, field: '(front matter)', message: `is longer than ${MAX_FRONT_MATTER / 1024} KB: keep the review's text in the body` }] }
+  }
   const issues: InputIssue[] = []
   const located = locateYaml(fm[1]!, 2)
   for (const e of located.errors) issues.push({ file, line: e.line, field: '(front matter)', message: e.message })
@@ -122,8 +137,8 @@ export function readMarkdownReview(text: string, rubric: readonly string[], file
   const inFence = fenceTracker()
   bodyLines.forEach((line, k) => {
     const fenced = inFence(line)
-    const h = fenced ? null : /^##[ \t]+(.+?)[ \t]*#*[ \t]*$/.exec(line)
-    if (h) sections.push(readHeading(h[1]!, bodyFirstLine + k, matchAspect, issues, file))
+    const h = fenced ? null : /^##[ \t]+(.+)$/.exec(line)
+    if (h) sections.push(readHeading(closingHashesOff(h[1]!) || h[1]!.trim(), bodyFirstLine + k, matchAspect, issues, file))
     else (sections.at(-1)?.body ?? intro).push(fenced ? line : line.replace(/^\\(\\*##[ \t])/, '$1'))
   })
   if (issues.length) return { ok: false, issues }

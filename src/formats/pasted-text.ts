@@ -41,7 +41,8 @@ for (const key of Object.keys(PERSON_ROLES)) LABELS[labelKey(key)] = 'person'
 
 const HEADER = /^([\p{L}][\p{L}\p{N} ._'/&-]{0,39}?)\s*[:：]\s*(.*)$/u
 // A title dash has spaces around it ("Spider-Man" keeps its hyphen); en and em dashes may have lost them.
-const SPACED_DASH = /\s+(?:[-\u2010\u2011\u2012\u2013\u2014\u2015\u2212]{1,2})\s+/u
+// `(?<!\s)`: a match starts where a run of spaces does, so a long run is scanned once, not once per space.
+const SPACED_DASH = /(?<!\s)\s+(?:[-\u2010\u2011\u2012\u2013\u2014\u2015\u2212]{1,2})\s+/u
 const BARE_DASH = /[\u2013\u2014]/u
 const LIST_ITEM = /^(?:[-*+]\s|\d{1,3}[.)]\s)/
 const BULLET = /^[•·▪◦‣]\s*/u
@@ -58,7 +59,7 @@ function cleanLines(text: string): Line[] {
     .split('\n')
     .map((raw, i) => ({
       n: i + 1,
-      text: raw.replace(/[\u00a0\u2007\u202f\u3000]/g, ' ').replace(/[\u200b\u2060\ufeff]/g, '').replace(/\s+$/u, ''),
+      text: raw.replace(/[\u00a0\u2007\u202f\u3000]/g, ' ').replace(/[\u200b\u2060\ufeff]/g, '').trimEnd(),
     }))
 }
 

@@ -19,7 +19,7 @@ import { finished, pipeline } from 'node:stream/promises'
 import yazl from 'yazl'
 import { z } from 'zod'
 import { DramalogError, InvalidInputError, type InputIssue } from '../domain/errors.ts'
-import { locateYaml } from '../formats/locate.ts'
+import { locateJson } from '../formats/locate.ts'
 import { DEFAULT_ZIP_LIMITS, walkZip, ZipError, type ZipEntry, type ZipLimits } from '../formats/zip.ts'
 import {
   beginRestore, countRows, describeBackupTables, findSiteContent, finishRestore, insertRows, LEFT_OUT_TABLES, listAppliedMigrations,
@@ -302,7 +302,7 @@ async function readManifest(archive: string): Promise<LocatedManifest> {
     throw new InvalidInputError([{ file: archive, line: 1, field: '(archive)', message: `not a Dramalog backup: it does not start with ${MANIFEST_ENTRY}` }])
   }
   if (text === null) throw new InvalidInputError([{ file: at, line: 1, field: '(file)', message: `is larger than ${MAX_MANIFEST_BYTES} bytes: not a Dramalog manifest` }])
-  const { lineOf } = locateYaml(text)
+  const { lineOf } = locateJson(text)
   let json: unknown
   try {
     json = JSON.parse(text)

@@ -1,0 +1,121 @@
+// Inputs the fuzzing campaign found, each kept as a test of what it broke.
+import { describe, expect, it } from 'vitest'
+import { DEFAULT_RUBRIC, DEFAULT_SETTINGS } from '../../src/domain/settings.ts'
+import { readJsonReviews } from '../../src/formats/json.ts'
+import { MAX_YAML_DEPTH, tooDeepAt } from '../../src/formats/locate.ts'
+import { readMarkdownReview } from '../../src/formats/markdown.ts'
+import { readPastedText } from '../../src/formats/pasted-text.ts'
+
+/** Milliseconds `run` takes. */
+function timed(run: () => unknown): number {
+  const started = performance.now()
+  run()
+  return performance.now() - started
+}
+
+describe('inputs found by fuzzing', () => {
+  it('pasted text: a long run of spaces inside a line is read in linear time', () => {
+    // Trailing space was trimmed with /\s+$/, which tries every start in the run: 40,000 spaces
+    // took 8 s, the 300,000 here minutes.
+    const spaces = ' '.repeat(300_000)
+    for (const text of [`${spaces}x`, `Year: 2024\n\nA – B\n\nActing – Fine\n${spaces}x\n`]) {
+      let result: ReturnType<typeof readPastedText> | undefined
+      expect(timed(() => (result = readPastedText(text, DEFAULT_SETTINGS, 'spaces.txt')))).toBeLessThan(1000)
+      expect(result!.ok || result!.issues.every((i) => i.file === 'spaces.txt' && i.line >= 1 && i.line <= text.split('\n').length)).toBe(true)
+    }
+  })
+})
+
+describe('deeply nested input', () => {
+  const nested = (n: number) => [`{"title":${'['.repeat(n)}${']'.repeat(n)}}`, `[${'{"a":'.repeat(n)}1${'}'.repeat(n)}]`, '['.repeat(n)]
+
+  it('JSON: thousands of levels give located issues, and do not abort the process', () => {
+    // Handed to the YAML parser to find lines, these made V8 abort with "RegExpCompiler
+    // Allocation failed" on the second document: the whole server, not just the import.
+    for (const n of [5000, 20000, 100000]) {
+      for (const text of nested(n)) {
+        const r = readJsonReviews(text, 'deep.json')
+        expect(r.ok).toBe(false)
+        if (!r.ok) for (const issue of r.issues) expect(issue).toMatchObject({ file: 'deep.json', line: 1 })
+      }
+    }
+  })
+
+  it('Markdown: front matter nesting past the limit is refused at its line', () => {
+    for (const text of nested(5000)) {
+      expect(readMarkdownReview(`---\ntitle: A\nx: ${text}\n---\n`, DEFAULT_RUBRIC, 'deep.md')).toEqual({
+        ok: false,
+        issues: [{ file: 'deep.md', line: 3, field: '(front matter)', message: `nests deeper than ${MAX_YAML_DEPTH} levels` }],
+      })
+    }
+    const compact = `---\ntitle: A\nx:\n${'  '.repeat(300)}- a\n---\n`
+    expect(readMarkdownReview(compact, DEFAULT_RUBRIC, 'deep.md')).toMatchObject({ ok: false, issues: [{ line: 4, field: '(front matter)' }] })
+  })
+
+  it('keeps reading what real files nest', () => {
+    expect(tooDeepAt('a: [[1, 2], {b: [c, "]]]]"]}]\nd:\n  - e:\n      - f\n')).toBeNull()
+    expect(tooDeepAt(`t: "${'['.repeat(500)}"\nu: '${'{'.repeat(500)}'`)).toBeNull()
+    expect(tooDeepAt(`ok: 1\nx: [a', ${'['.repeat(100)}`)).toBe(2)
+  })
+})
+
+describe('large JSON', () => {
+  it('finds the line of a bad field among 100,000 keys in linear time', () => {
+    // Lines came from a YAML parse of the whole file, which slows down with the square of a
+    // map's size: seconds for 20,000 keys, minutes for this.
+    const keys = Array.from({ length: 100_000 }, (_, k) => `"k${k}": ${k}`).join(',\n')
+    const text = `{\n"title": "A",\n${keys},\n"year": "soon"\n}`
+    // Measured against JSON.parse of the same text, in the same run, so a busy machine cannot fail it.
+    const parse = timed(() => JSON.parse(text))
+    let result: ReturnType<typeof readJsonReviews> | undefined
+    expect(timed(() => (result = readJsonReviews(text, 'wide.json')))).toBeLessThan(10 * parse + 200)
+    expect(result).toMatchObject({ ok: false, issues: [{ file: 'wide.json', line: 100_003, field: 'year' }] })
+  })
+
+  it('points at the line where the syntax goes wrong, however deep', () => {
+    const deep = `${'[\n'.repeat(30_000)}1,,`
+    expect(readJsonReviews(deep, 'deep.json')).toMatchObject({ ok: false, issues: [{ line: 30_001, field: '(json)' }] })
+    expect(readJsonReviews('{\n  "title": "A",\n  "year": 2020,\n}\n', 'comma.json')).toMatchObject({ ok: false, issues: [{ line: 4, field: '(json)' }] })
+  })
+})
+
+describe('long runs of spaces in headings and title lines', () => {
+  // Patterns that could start at any space of a run (a spaced dash, a score, a closing `#`
+  // sequence) tried every one of them: an 18,000-space line took 9 s.
+  const spaces = ' '.repeat(100_000)
+  const pasted = [
+    `Year: 2024\n\nHow long can one feud ${spaces} last?\n\nA – B\n\nActing – Fine\nText.\n`,
+    `Year: 2024\n\nA – B\n\nActing – Fine ${spaces} (8/10${spaces}x\nText.\n`,
+    `Year: 2024\n\nA – B\n\nActing – Fine ${spaces} [spoiler${spaces}x\nText.\n`,
+  ]
+  const markdown = [`---\ntitle: A\n---\n## Acting – Fine${spaces}x\n`, `---\ntitle: A\n---\n## Acting – Fine ${spaces}{x${spaces}\n`, `---\ntitle: A\n---\n## Acting${spaces}#${spaces}#x\n`]
+
+  it('reads them in linear time, with located issues or a document', () => {
+    for (const text of pasted) {
+      let r: ReturnType<typeof readPastedText> | undefined
+      expect(timed(() => (r = readPastedText(text, DEFAULT_SETTINGS, 'run.txt')))).toBeLessThan(1000)
+      if (!r!.ok) for (const i of r!.issues) expect(i.line).toBeLessThanOrEqual(text.split('\n').length)
+    }
+    for (const text of markdown) {
+      let r: ReturnType<typeof readMarkdownReview> | undefined
+      expect(timed(() => (r = readMarkdownReview(text, DEFAULT_RUBRIC, 'run.md')))).toBeLessThan(1000)
+      if (!r!.ok) for (const i of r!.issues) expect(i.line).toBeLessThanOrEqual(text.split('\n').length)
+    }
+  })
+
+  it('still reads closing hashes, scores and spoiler marks as before', () => {
+    expect(readMarkdownReview('---\ntitle: A\n---\n## Acting – Fine ##  \nx\n', DEFAULT_RUBRIC)).toMatchObject({ ok: true, value: { sections: [{ aspect: 'Acting', verdict: 'Fine' }] } })
+    const r = readPastedText('Year: 2024\n\nA – B\n\nActing – Fine  (8/10)  (spoilers)\nText.\n', DEFAULT_SETTINGS)
+    expect(r).toMatchObject({ ok: true, value: { sections: [{ aspect: 'Acting', verdict: 'Fine', score: 8, scoreMax: 10, spoiler: true }] } })
+  })
+})
+
+describe('large front matter', () => {
+  it('refuses front matter over 64 KB at once, at its first line', () => {
+    // The YAML parser slows down with the square of a map's size: 40,000 keys took 6 s.
+    const text = `---\n${'a: 1\n'.repeat(40_000)}---\nBody.\n`
+    let r: ReturnType<typeof readMarkdownReview> | undefined
+    expect(timed(() => (r = readMarkdownReview(text, DEFAULT_RUBRIC, 'big.md')))).toBeLessThan(1000)
+    expect(r).toEqual({ ok: false, issues: [{ file: 'big.md', line: 2, field: '(front matter)', message: "is longer than 64 KB: keep the review's text in the body" }] })
+  })
+})
