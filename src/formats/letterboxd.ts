@@ -134,6 +134,16 @@ export function letterboxdReviewMarkdown(text: string): string {
   return turndown.turndown(html).trim()
 }
 
+/** A review's Markdown, or a problem on its row when its HTML cannot be converted (nesting too deep to walk). */
+function reviewMarkdownOrProblem(c: Checker, text: string): string | null {
+  try {
+    return letterboxdReviewMarkdown(text)
+  } catch (err) {
+    problem(c, 'Review', `could not be read (${err instanceof RangeError ? 'markup nested too deeply' : err instanceof Error ? err.message : String(err)})`)
+    return null
+  }
+}
+
 // --- CSV ---------------------------------------------------------------------------------------------
 
 type CsvRow = { line: number; get(column: string): string }
@@ -359,6 +369,7 @@ export async function* readLetterboxd(zipFile: string, label: string, settings: 
       warnings.push(`${reviewsCsv.file}:${row.line}: Year: ${year} is outside 1900–2100; the review is imported without a year`)
       year = null
     }
+    const intro = c.ok ? reviewMarkdownOrProblem(c, row.get('Review')) : null
     if (c.ok) {
       const input: ReviewDocumentInput = {
         title: film.name,
@@ -367,7 +378,7 @@ export async function* readLetterboxd(zipFile: string, label: string, settings: 
         reviewedOn: watchedOn ?? film.date,
         links: [{ site: 'Letterboxd', label: film.name, url: film.uri }],
         meter: meter(rating),
-        intro: letterboxdReviewMarkdown(row.get('Review')),
+        intro: intro ?? undefined,
         tags: normalizeTags(row.get('Tags').split(',')),
         status: 'published',
         // Published when it was written on Letterboxd, so the site's newest-first order holds.

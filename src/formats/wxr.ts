@@ -437,6 +437,17 @@ export class WxrPostReader {
 
   /** The items of one post: a review, or why it is skipped, or its problems; and warnings. */
   read(post: WxrPost): ImportItem[] {
+    try {
+      return this.readPost(post)
+    } catch (err) {
+      // Content the HTML converter cannot take (characters a DOM refuses, markup nested deeper
+      // than it can walk) is a problem of that post, not of the import.
+      const reason = err instanceof RangeError ? 'markup nested too deeply' : err instanceof Error ? err.message : String(err)
+      return [{ kind: 'issue', issue: { file: this.label, line: post.item.line, field: 'content', message: `could not be read as HTML (${reason})` } }]
+    }
+  }
+
+  private readPost(post: WxrPost): ImportItem[] {
     const { item } = post
     const type = item.type.trim() || 'post'
     if (type === 'attachment') return []

@@ -106,6 +106,14 @@ function checkItems(items: readonly ImportItem[], at: Located, where: string): v
       case 'progress':
         if (!(item.done >= 0 && item.total >= 0)) fail(`${where}: progress out of range: ${JSON.stringify(item)}`)
         break
+      case 'list': {
+        const l = item.list
+        checkIssue({ ...l.at, field: 'list', message: 'at' }, at.file, lineOf(l.at.file), `${where} (list)`)
+        if (!l.doc.title.trim()) fail(`${where}: list without a title: ${JSON.stringify(l.doc)}`)
+        break
+      }
+      case 'self-contained':
+        break
       default:
         fail(`${where}: unknown item ${JSON.stringify(item)}`)
     }

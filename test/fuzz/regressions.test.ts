@@ -1,10 +1,16 @@
 // Inputs the fuzzing campaign found, each kept as a test of what it broke.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_RUBRIC, DEFAULT_SETTINGS } from '../../src/domain/settings.ts'
 import { readJsonReviews } from '../../src/formats/json.ts'
+import { readLetterboxd } from '../../src/formats/letterboxd.ts'
+import { readWxr } from '../../src/formats/wxr.ts'
 import { MAX_YAML_DEPTH, tooDeepAt } from '../../src/formats/locate.ts'
 import { readMarkdownReview } from '../../src/formats/markdown.ts'
 import { readPastedText } from '../../src/formats/pasted-text.ts'
+import { writeZip } from '../helpers/zip.ts'
 
 /** Milliseconds `run` takes. */
 function timed(run: () => unknown): number {
@@ -119,3 +125,44 @@ describe('large front matter', () => {
     expect(r).toEqual({ ok: false, issues: [{ file: 'big.md', line: 2, field: '(front matter)', message: "is longer than 64 KB: keep the review's text in the body" }] })
   })
 })
+
+describe('markup nested deeper than the HTML converter can walk', () => {
+  const deep = '<blockquote>'.repeat(20_000) + 'x'
+
+  it('Letterboxd: a review with it is a problem on its row, not a crash', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dramalog-regression-'))
+    try {
+      const file = join(dir, 'export.zip')
+      const csv = `Date,Name,Year,Letterboxd URI,Rating,Rewatch,Review,Tags,Watched Date\n2024-02-12,Deep Show,2021,https://boxd.it/aR04,4,,"${deep}",,2024-02-11\n`
+      await writeZip(file, { 'reviews.csv': csv })
+      const items = await collectItems(readLetterboxd(file, 'export.zip', DEFAULT_SETTINGS))
+      expect(items.filter((i) => i.kind === 'review')).toEqual([])
+      expect(items.flatMap((i) => (i.kind === 'issue' ? [i.issue] : []))).toContainEqual(
+        expect.objectContaining({ file: 'export.zip:reviews.csv', line: 2, field: 'Review', message: expect.stringContaining('nested too deeply') }),
+      )
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('WordPress: a post with it is a problem of that post; the others are still read', async () => {
+    const post = (id: number, content: string) =>
+      `<item><title>Post ${id}</title><wp:post_id>${id}</wp:post_id><wp:post_type>post</wp:post_type><wp:status>publish</wp:status>` +
+      `<content:encoded><![CDATA[${content}]]></content:encoded></item>`
+    const xml =
+      '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:wp="http://wordpress.org/export/1.2/"><channel>\n' +
+      `${post(1, `<p>Year: 2023</p><p>Origin: Taiwan</p><p>Hook?</p><p>Deep – Headline</p><h2>Acting – Fine</h2>${'<div>'.repeat(20_000)}x</p>`)}\n` +
+      `${post(2, '<p>Year: 2023</p><p>Origin: Taiwan</p><p>Hook?</p><p>Fine Show – A Headline</p><h2>Acting – Fine</h2><p>Good.</p>')}\n</channel></rss>\n`
+    const items = await collectItems(readWxr(async function* () { yield Buffer.from(xml) }, 'deep.xml', DEFAULT_SETTINGS))
+    const issues = items.flatMap((i) => (i.kind === 'issue' ? [i.issue] : []))
+    expect(issues.every((i) => i.file === 'deep.xml' && i.line === 3)).toBe(true) // the line its <item> starts on
+    expect(issues.some((i) => i.field === 'content' && i.message.includes('nested too deeply'))).toBe(true)
+    expect(items.some((i) => i.kind === 'review' && i.review.doc.title === 'Fine Show')).toBe(true)
+  })
+})
+
+async function collectItems<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = []
+  for await (const item of items) out.push(item)
+  return out
+}
