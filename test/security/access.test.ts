@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addUser } from '../../src/services/accounts.ts'
 import { issueFormStamp, postComment } from '../../src/services/comments.ts'
 import { recordDiaryEntry } from '../../src/services/diary.ts'
+import { addListEntry, createList } from '../../src/services/lists.ts'
 import { importFiles } from '../../src/services/import-files.ts'
 import { openSite, type Site } from '../../src/services/site.ts'
 import { findReviewBySlug } from '../../src/store/reviews.ts'
@@ -25,6 +26,8 @@ let app: ReturnType<typeof createApp>
 let reviewId: number
 let commentId: number
 let diaryId: number
+let listId: number
+let entryId: number
 const SLUG = 'guarded-review'
 
 /** Who may use an admin route. `own`: any signed-in user, but authors only on their own reviews and their comments. */
@@ -45,10 +48,13 @@ const ACCESS: Record<string, Access> = {
   'POST /admin/reviews/:id{[0-9]+}/restore/:rev{[0-9]+}': 'own',
   'POST /admin/comments/:id{[0-9]+}/:action{approve|trust|spam|delete}': 'own',
   'POST /admin/comments/:id{[0-9]+}/reply': 'own',
+  'GET /admin/fediverse': 'owner',
+  'POST /admin/fediverse/follow': 'owner',
 }
 
-// The only state-changing routes outside /admin: readers' comments, guarded by their origin.
-const PUBLIC_WRITES = ['POST /reviews/:slug/comments']
+// The only state-changing routes outside /admin: readers' comments, guarded by their origin, and
+// the fediverse inbox, guarded by HTTP signatures (test/e2e/fediverse.test.ts sends it forged ones).
+const PUBLIC_WRITES = ['POST /reviews/:slug/comments', 'POST /ap/inbox']
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS'])
 
@@ -73,6 +79,7 @@ function concrete(path: string, missing = false): string {
   return path.replace(/:(\w+)(\{[^}]*\})?/g, (_, name: string, pattern: string | undefined) => {
     if (name === 'slug') return SLUG
     if (name === 'rev' || name === 'n') return '1'
+    if (name === 'entry') return missing ? '999999' : String(entryId)
     if (name === 'year') return '2025'
     if (name === 'action') return pattern!.slice(1, -1).split('|')[0]!
     // Browse values (a tag, a country…) need not exist: a refusal would come before the lookup.
@@ -81,6 +88,7 @@ function concrete(path: string, missing = false): string {
     if (path.startsWith('/admin/reviews/')) return String(reviewId)
     if (path.startsWith('/admin/comments/')) return String(commentId)
     if (path.startsWith('/admin/diary/')) return String(diaryId)
+    if (path.startsWith('/admin/lists/')) return String(listId)
     throw new Error(`no sample id for ${path}`)
   }).replace(/\*$/, 'x')
 }
@@ -99,6 +107,9 @@ function validBody(r: Route, csrf: string): Record<string, string> {
     }
   }
   if (r.path.startsWith('/admin/diary')) return { _csrf: csrf, title: 'Sneaky', status: 'planned' }
+  if (r.path.includes('/entries')) return { _csrf: csrf, title: 'Sneaky Entry', to: 'up' }
+  if (r.path.startsWith('/admin/lists')) return { _csrf: csrf, title: 'Sneaky List', status: 'published' }
+  if (r.path === '/admin/fediverse/follow') return { _csrf: csrf, account: '@someone@example.com' }
   if (r.path.endsWith('/reply')) return { _csrf: csrf, body: 'Sneaky reply' }
   return { _csrf: csrf }
 }
@@ -151,6 +162,8 @@ beforeAll(async () => {
   const stamp = await issueFormStamp(site, new Date(Date.now() - 60_000))
   commentId = (await postComment(site, SLUG, { name: 'Reader', body: 'Nice.', stamp }, { ip: '192.0.2.1' })).id
   diaryId = await recordDiaryEntry(site, { title: 'Watched', status: 'finished', finishedOn: '2025-01-01' }, null)
+  listId = (await createList(site, { title: 'Guarded List', status: 'published' }, null)).id
+  entryId = await addListEntry(site, listId, { review: SLUG, note: 'Mine.' })
 })
 
 afterAll(async () => {
