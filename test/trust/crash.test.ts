@@ -10,7 +10,7 @@ import { CRASH_KINDS, hashTree, runCrashCampaign, runDramalog } from './crash-ha
 // from a seeded generator (DRAMALOG_CRASH_SEED repeats a run; the seed is printed). The long form
 // is `npm run crash -- --rounds 200`.
 const seed = Number(process.env.DRAMALOG_CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31))
-const rounds = Number(process.env.DRAMALOG_CRASH_ROUNDS ?? 5)
+const rounds = Number(process.env.DRAMALOG_CRASH_ROUNDS ?? 3)
 
 describe('killed at random moments (SIGKILL)', () => {
   it(`imports, restores and builds lose nothing and finish when run again (seed ${seed}, ${rounds} kills per kind)`, async () => {
