@@ -11,9 +11,6 @@ export default defineConfig({
     testTimeout: 90_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    // Most files wait on servers, browsers and databases rather than compute: two at a time even
-    // on a two-core machine (the default would run one).
-    maxWorkers: 2,
     projects: [
       { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', 'src/**/*.test.tsx'], exclude: DATABASE_SUITES } },
       { extends: true, test: { name: 'sqlite', include: DATABASE_SUITES, env: { DRAMALOG_TEST_DIALECT: 'sqlite' } } },
