@@ -3,9 +3,8 @@
 // YAML front matter with the document's keys (`kind: list` first) and the description as the body.
 // Both read back into the same document, so an export imports back as the same lists.
 import { stringify } from 'yaml'
-import type { InputIssue } from '../domain/errors.ts'
 import { ListDocument } from '../domain/lists.ts'
-import { locateYaml } from './locate.ts'
+import { readFrontMatter } from './markdown.ts'
 import { zodIssues, type ReadResult } from './result.ts'
 
 const FRONT_MATTER = /^\ufeff?---[ \t]*\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/
@@ -40,19 +39,10 @@ export function writeMarkdownList(doc: ListDocument): string {
 
 /** Reads a Markdown list: front matter with the document's keys, the body as its description. */
 export function readMarkdownList(text: string, file?: string): ReadResult<ListDocument> {
-  const fm = FRONT_MATTER.exec(text)
-  if (!fm) return { ok: false, issues: [{ file, line: 1, field: '(front matter)', message: 'expected YAML front matter between "---" lines at the top' }] }
-  const located = locateYaml(fm[1]!, 2)
-  const issues: InputIssue[] = located.errors.map((e) => ({ file, line: e.line, field: '(front matter)', message: e.message }))
-  let front: unknown = null
-  try {
-    front = located.doc.toJS({ maxAliasCount: 100 }) as unknown
-  } catch (err) {
-    issues.push({ file, line: 2, field: '(front matter)', message: (err as Error).message })
-  }
-  if (!issues.length && (typeof front !== 'object' || front === null || Array.isArray(front))) {
-    issues.push({ file, line: 2, field: '(front matter)', message: 'front matter must be a map of keys to values' })
-  }
+  const read = readFrontMatter(text, file)
+  if (!read.ok) return read
+  const { match: fm, front, issues } = read
+  const located = { lineOf: read.lineOf }
   if (front && typeof front === 'object' && 'description' in front) {
     issues.push({ file, line: located.lineOf(['description']), field: 'description', message: 'belongs in the Markdown body, not the front matter' })
   }

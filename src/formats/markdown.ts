@@ -102,8 +102,13 @@ function readHeading(text: string, line: number, matchAspect: ReturnType<typeof 
   }
 }
 
-/** Reads a Markdown review: YAML front matter with the document's keys, intro, then `## Aspect – Verdict` sections. */
-export function readMarkdownReview(text: string, rubric: readonly string[], file?: string): ReadResult<ReviewDocument> {
+/**
+ * The YAML front matter at the top of a Markdown file, read with its lines: the match, the parsed
+ * value (a map, checked), where each key sits, and every problem, located. Shared by the review and
+ * list readers, so both refuse oversized or deeply nested front matter before the YAML parser runs.
+ */
+export function readFrontMatter(text: string, file?: string):
+    { ok: false; issues: InputIssue[] } | { ok: true; match: RegExpExecArray; front: Record<string, unknown> | null; lineOf: (path: readonly PropertyKey[]) => number; issues: InputIssue[] } {
   const fm = FRONT_MATTER.exec(text)
   if (!fm) {
     return { ok: false, issues: [{ file, line: 1, field: '(front matter)', message: 'expected YAML front matter between "---" lines at the top' }] }
@@ -123,6 +128,15 @@ export function readMarkdownReview(text: string, rubric: readonly string[], file
   if (!issues.length && (typeof front !== 'object' || front === null || Array.isArray(front))) {
     issues.push({ file, line: 2, field: '(front matter)', message: 'front matter must be a map of keys to values' })
   }
+  return { ok: true, match: fm, front: (front && typeof front === 'object' && !Array.isArray(front) ? front : null) as Record<string, unknown> | null, lineOf: (path) => located.lineOf(path), issues }
+}
+
+/** Reads a Markdown review: YAML front matter with the document's keys, intro, then `## Aspect – Verdict` sections. */
+export function readMarkdownReview(text: string, rubric: readonly string[], file?: string): ReadResult<ReviewDocument> {
+  const read = readFrontMatter(text, file)
+  if (!read.ok) return read
+  const { match: fm, front, issues } = read
+  const located = { lineOf: read.lineOf }
   for (const key of ['intro', 'sections']) {
     if (front && typeof front === 'object' && key in front) {
       issues.push({ file, line: located.lineOf([key]), field: key, message: `belongs in the Markdown body, not the front matter` })
