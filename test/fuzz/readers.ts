@@ -16,7 +16,7 @@ import { readMarkdownReview } from '../../src/formats/markdown.ts'
 import { readPastedText } from '../../src/formats/pasted-text.ts'
 import { documentFromForm, emptyForm, formFromBody } from '../../src/formats/review-form.ts'
 import { readWxr } from '../../src/formats/wxr.ts'
-import { readZipEntries, walkZip, ZipError } from '../../src/formats/zip.ts'
+import { walkZip, ZipError } from '../../src/formats/zip.ts'
 import { BackupManifest, readBackupManifest } from '../../src/services/backup.ts'
 import { zipBytes } from '../helpers/zip.ts'
 import { junk, lineCount, mutatedText, mutateBytes, mutateText, mutations, randomText } from './mutators.ts'
@@ -145,8 +145,13 @@ function chunked(data: Buffer, cuts: readonly number[]): Buffer[] {
 async function entryLines(file: string, label: string): Promise<Map<string, number>> {
   const lines = new Map<string, number>([[label, 1]])
   try {
-    const entries = await readZipEntries(file, () => true, LETTERBOXD_ZIP_LIMITS)
-    for (const [name, data] of entries) lines.set(`${label}:${name}`, lineCount(data.toString('utf8').replace(/^\uFEFF/, '')))
+    // Entry by entry, so the entries read before a damaged one keep their counts: readers that
+    // stop early (the backup manifest is the first entry) report lines of those.
+    await walkZip(
+      file,
+      async (e) => void lines.set(`${label}:${e.name}`, lineCount((await e.read()).toString('utf8').replace(/^\uFEFF/, ''))),
+      { ...LETTERBOXD_ZIP_LIMITS, maxEntries: Number.MAX_SAFE_INTEGER },
+    )
   } catch (err) {
     if (!(err instanceof ZipError)) throw err
   }

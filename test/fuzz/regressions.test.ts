@@ -10,7 +10,8 @@ import { readWxr } from '../../src/formats/wxr.ts'
 import { MAX_YAML_DEPTH, tooDeepAt } from '../../src/formats/locate.ts'
 import { readMarkdownReview } from '../../src/formats/markdown.ts'
 import { readPastedText } from '../../src/formats/pasted-text.ts'
-import { writeZip } from '../helpers/zip.ts'
+import { writeZip, zipBytes } from '../helpers/zip.ts'
+import { createTargets } from './readers.ts'
 
 /** Milliseconds `run` takes. */
 function timed(run: () => unknown): number {
@@ -158,6 +159,25 @@ describe('markup nested deeper than the HTML converter can walk', () => {
     expect(issues.every((i) => i.file === 'deep.xml' && i.line === 3)).toBe(true) // the line its <item> starts on
     expect(issues.some((i) => i.field === 'content' && i.message.includes('nested too deeply'))).toBe(true)
     expect(items.some((i) => i.kind === 'review' && i.review.doc.title === 'Fine Show')).toBe(true)
+  })
+})
+
+describe('archives damaged after their first entry', () => {
+  it('a backup manifest refused on its second line is checked against the manifest, not the damage after it', async () => {
+    // The checker counted the entries' lines by reading the whole archive, which fails on the
+    // damaged second entry, and then allowed only line 1 in the manifest the backup reader read.
+    const dir = mkdtempSync(join(tmpdir(), 'dramalog-regression-'))
+    try {
+      const manifest = '{\n  "format": "#ramalog-backup",\n  "version": 1\n}\n'
+      const bytes = await zipBytes({ 'dramalog-backup.json': manifest, 'media/a.txt': 'second entry' })
+      const second = bytes.indexOf(Buffer.from('PK\x03\x04'), 4)
+      expect(second).toBeGreaterThan(0)
+      bytes[second + 2] = 0 // the second local header's signature no longer reads
+      const zip = (await createTargets(dir)).find((t) => t.name === 'zip')!
+      await expect(zip.check(bytes)).resolves.toBeUndefined()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
 
