@@ -61,9 +61,23 @@ describe('updateStaticSearch', () => {
     fc.record({ title: fc.subarray(words, { minLength: 1 }), tags: fc.subarray(words) }).map(({ title, tags }) => source({ id, title: title.join(' '), tags }))
   const site = fc.uniqueArray(fc.integer({ min: 1, max: 900 }), { minLength: 1, maxLength: 12 }).chain((ids) => fc.tuple(...ids.map(review)))
 
+  // The site after some of its reviews were edited (a new random review under the same id), some
+  // removed and some added.
+  const edited = (before: SearchSource[]) =>
+    fc
+      .tuple(
+        fc.tuple(...before.map((b) => fc.oneof(fc.constant(b), review(b.id), fc.constant(null)))),
+        fc.uniqueArray(fc.integer({ min: 901, max: 999 }), { maxLength: 3 }).chain((ids) => fc.tuple(...ids.map(review))),
+      )
+      .map(([kept, added]) => [...kept.filter((s): s is SearchSource => s !== null), ...added])
+  const change = fc.oneof(
+    fc.tuple(site, site),
+    site.chain((before) => fc.tuple(fc.constant(before), edited(before))),
+  )
+
   it('gives, file for file, the index a full build of the changed site gives', () => {
     fc.assert(
-      fc.property(site, site, (before, after) => {
+      fc.property(change, ([before, after]) => {
         const old = buildStaticSearch(before)
         const afterIds = new Set(after.map((s) => s.id))
         const same = (a: SearchSource, b: SearchSource | undefined) => b !== undefined && JSON.stringify(a) === JSON.stringify(b)
@@ -74,6 +88,8 @@ describe('updateStaticSearch', () => {
         const merged = new Map(old.files)
         for (const [name, text] of update.files) text === null ? merged.delete(name) : merged.set(name, text)
         expect(merged).toEqual(buildStaticSearch(after).files)
+        // A shard is rewritten only when its text changes.
+        for (const [name, text] of update.files) if (name.startsWith('t-') && text !== null) expect(old.files.get(name)).not.toBe(text)
       }),
     )
   })

@@ -81,6 +81,36 @@ function shardText(terms: Postings): string {
   return JSON.stringify(out)
 }
 
+/** Pairs of id and weight as one comparable string, by id. */
+function pairsKey(pairs: [number, number][]): string {
+  return pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1]).join(';')
+}
+
+/** Whether a shard's postings of the touched reviews are exactly `fresh` (their postings as they now are). */
+function sameTouchedPostings(terms: Postings, fresh: Postings, touched: ReadonlySet<number>): boolean {
+  const old = new Map<string, [number, number][]>()
+  for (const term of Object.keys(terms)) {
+    const list = terms[term]!
+    for (let i = 0; i < list.length; i += 2) {
+      if (!touched.has(list[i]!)) continue
+      const pairs = old.get(term)
+      if (pairs) pairs.push([list[i]!, list[i + 1]!])
+      else old.set(term, [[list[i]!, list[i + 1]!]])
+    }
+  }
+  const freshTerms = Object.keys(fresh)
+  if (freshTerms.length !== old.size) return false
+  for (const term of freshTerms) {
+    const before = old.get(term)
+    const now = fresh[term]!
+    if (!before || before.length * 2 !== now.length) return false
+    const pairs: [number, number][] = []
+    for (let i = 0; i < now.length; i += 2) pairs.push([now[i]!, now[i + 1]!])
+    if (pairsKey(before) !== pairsKey(pairs)) return false
+  }
+  return true
+}
+
 /** A chunk of documents as text, by id. */
 function docsText(docs: Docs): string {
   const out: Docs = {}
@@ -145,6 +175,9 @@ export function updateStaticSearch(
   const files = new Map<string, string | null>()
   for (const name of new Set([...oldShards, ...fresh.keys()])) {
     const terms: Postings = (names.has(name) ? parse<Postings>(`t-${name}.json`) : null) ?? {}
+    // Most edits leave most of a review's words as they were: a shard whose postings for the
+    // touched reviews are already what they now are keeps its file.
+    if (names.has(name) && sameTouchedPostings(terms, fresh.get(name) ?? {}, touched)) continue
     for (const term of Object.keys(terms)) {
       const list = terms[term]!
       if (!list.some((v, i) => i % 2 === 0 && touched.has(v))) continue

@@ -48,11 +48,16 @@ export type Memberships = Record<Facet, Map<string, Set<number>>>
  * Which published reviews each facet value has, found the way the browse pages' filters find
  * them: country, platform, year and meter from the reviews' stamps, tags and people from their rows.
  */
-function memberships(published: readonly PublishedStamp[], taggings: { reviewId: number; tagSlug: string }[], credits: { personSlug: string; reviewId: number }[]): Memberships {
+function memberships(
+  published: readonly PublishedStamp[],
+  taggings: { reviewId: number; tagSlug: string }[],
+  credits: { personSlug: string; reviewId: number }[],
+  only?: Record<Facet, Set<string>>,
+): Memberships {
   const members = Object.fromEntries(FACETS.map((f) => [f, new Map<string, Set<number>>()])) as Memberships
   const isPublished = new Set(published.map((p) => p.id))
   const add = (facet: Facet, key: string | null, id: number) => {
-    if (key === null || key === '' || !isPublished.has(id) || !isCanonicalKey(facet, key)) return
+    if (key === null || key === '' || (only && !only[facet].has(key)) || !isPublished.has(id) || !isCanonicalKey(facet, key)) return
     const set = members[facet].get(key)
     if (set) set.add(id)
     else members[facet].set(key, new Set([id]))
@@ -161,7 +166,8 @@ export async function loadSomeLists(
     listCreditRows(site.db, { slugs: keys('people') }),
     sortRanks(site, settings, published),
   ])
-  const members = memberships(published, taggings, credits)
+  // Only the values asked for: an edit's build looks at a few of them among thousands.
+  const members = memberships(published, taggings, credits, Object.fromEntries(FACETS.map((f) => [f, new Set(keys(f))])) as Record<Facet, Set<string>>)
   const terms = Object.fromEntries(FACETS.map((f) => [f, [] as TermMembers[]])) as Record<Facet, TermMembers[]>
   for (const facet of FACETS) {
     for (const key of keys(facet)) {

@@ -33,6 +33,22 @@ describe('inputs found by fuzzing', () => {
   })
 })
 
+describe('lists in a header line', () => {
+  it('pasted text: tags and songs with a long run of spaces are split in linear time', () => {
+    // Tags were split on /\s*[,;]\s*|\s+\/\s+/, which retries every start in a run of spaces:
+    // a 224,000-character Tags line ran for minutes.
+    const spaces = ' '.repeat(200_000)
+    for (const field of ['Tags', 'OST']) {
+      const text = `Year: 2024\n${field}: slow burn,${spaces}x / y ; z${spaces}\nA – B\n\nActing – Fine\nGood.\n`
+      let result: ReturnType<typeof readPastedText> | undefined
+      expect(timed(() => (result = readPastedText(text, DEFAULT_SETTINGS, 'list.txt')))).toBeLessThan(1000)
+      expect(result!.ok || result!.issues.every((i) => i.file === 'list.txt' && i.line >= 1 && i.line <= 6)).toBe(true)
+    }
+    const tags = readPastedText('Year: 2024\nTags: slow burn,  revenge ;office / romance,  \nA – B\n\nActing – Fine\nGood.\n', DEFAULT_SETTINGS, 't.txt')
+    expect(tags.ok && tags.value.tags).toEqual(['slow burn', 'revenge', 'office', 'romance'])
+  })
+})
+
 describe('deeply nested input', () => {
   const nested = (n: number) => [`{"title":${'['.repeat(n)}${']'.repeat(n)}}`, `[${'{"a":'.repeat(n)}1${'}'.repeat(n)}]`, '['.repeat(n)]
 
