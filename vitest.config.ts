@@ -25,7 +25,11 @@ export default defineConfig({
         },
       },
       // The CLI, the HTTP server and the browser, on SQLite (test/postgres runs them on PostgreSQL: a cluster, migrate-db).
-      { extends: true, test: { name: 'app', include: ['test/**/*.test.ts'], exclude: ['test/postgres/**'] } },
+      // One Chromium and one demo site for the whole run (test/setup/browser.ts, test/setup/demo-site.ts).
+      {
+        extends: true,
+        test: { name: 'app', include: ['test/**/*.test.ts'], exclude: ['test/postgres/**'], globalSetup: ['test/setup/browser.ts', 'test/setup/demo-site.ts'] },
+      },
     ],
   },
 })

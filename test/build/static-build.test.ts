@@ -9,12 +9,11 @@ import { commentSecret, moderateComment, postComment } from '../../src/services/
 import { recordDiaryEntry } from '../../src/services/diary.ts'
 import { addListEntry, createList } from '../../src/services/lists.ts'
 import { saveFromEditor } from '../../src/services/edit-review.ts'
-import { loadDemo } from '../../src/services/load-demo.ts'
 import { openSite, type Site } from '../../src/services/site.ts'
 import { findReviewBySlug } from '../../src/store/reviews.ts'
 import { launchBrowser } from '../helpers/browser.ts'
 import { brokenLinks, htmlFiles } from '../helpers/link-check.ts'
-import { ROOT, runCli, startServer, tempDataDir, type RunningServer } from '../helpers/server.ts'
+import { demoSite, ROOT, runCli, startServer, tempDataDir, type RunningServer } from '../helpers/server.ts'
 import { serveFolder, type StaticHost } from '../helpers/static-host.ts'
 
 // `dramalog build` through the real CLI on a real SQLite site (the demo, with comments and a
@@ -59,8 +58,8 @@ const sitePath = (file: string) =>
   `/${file.replace(/(^|\/)index\.html$/, '').split('/').map(encodeURIComponent).join('/')}`.replace(/\/$/, '') || '/'
 
 beforeAll(async () => {
+  await demoSite(data.dir)
   site = await openSite({ dataDir: data.dir, databaseUrl: null })
-  await loadDemo(site)
   const user = await addUser(site, { username: 'mira', displayName: 'Mira Chen', role: 'owner', password: 'correct horse battery' })
   owner = { id: user.id, username: user.username, displayName: user.displayName, role: 'owner' }
   // Two comments on one review, one approved (with the author's reply); a diary with a linked review.

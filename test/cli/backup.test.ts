@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import yauzl from 'yauzl'
 import yazl from 'yazl'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BIN, runCli, tempDataDir, type RunResult } from '../helpers/server.ts'
+import { BIN, demoSite, runCli, tempDataDir, type RunResult } from '../helpers/server.ts'
 
 // The real `bin/dramalog` on real data folders: backup, restore, `export --format backup`.
 
@@ -52,7 +52,7 @@ let sourceExport: unknown[]
 
 beforeAll(async () => {
   source = temp()
-  expect((await runCli(['demo'], source)).code).toBe(0)
+  await demoSite(source)
   expect((await runCli(['user', 'add', 'mira', '--name', 'Mira Chen'], source, 'correct horse battery\n')).code).toBe(0)
   sourceExport = await exportOf(source)
   archive = join(temp(), 'site.zip')

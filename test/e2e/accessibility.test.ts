@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { describeViolations, launchBrowser, seriousViolations } from '../helpers/browser.ts'
-import { runCli, startServer, tempDataDir, type RunningServer } from '../helpers/server.ts'
+import { demoSite, runCli, startServer, tempDataDir, type RunningServer } from '../helpers/server.ts'
 
 const PASSWORD = 'correct horse battery'
 let server: RunningServer
@@ -14,8 +14,8 @@ const PUBLIC = [
 const ADMIN = ['/admin', '/admin/reviews/new', '/admin/reviews/1', '/admin/reviews/1/history', '/admin/settings', '/admin/diary', '/admin/diary/new', '/admin/comments']
 
 beforeAll(async () => {
+  await demoSite(data.dir)
   expect((await runCli(['user', 'add', 'mira', '--name', 'Mira Chen'], data.dir, `${PASSWORD}\n`)).code).toBe(0)
-  expect((await runCli(['demo'], data.dir)).code).toBe(0)
   server = await startServer(data.dir)
 }, 180_000)
 

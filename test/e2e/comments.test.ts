@@ -7,7 +7,7 @@ import { listAccounts } from '../../src/services/accounts.ts'
 import { issueFormStamp, moderateComment, postComment, replyAsAuthor } from '../../src/services/comments.ts'
 import { openSite } from '../../src/services/site.ts'
 import { launchBrowser } from '../helpers/browser.ts'
-import { ROOT, runCli, startServer, tempDataDir, type RunningServer } from '../helpers/server.ts'
+import { demoSite, ROOT, runCli, startServer, tempDataDir, type RunningServer } from '../helpers/server.ts'
 
 const SHOTS = join(ROOT, 'test-results')
 const PASSWORD = 'correct horse battery'
@@ -42,8 +42,8 @@ async function seedComments(): Promise<void> {
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true })
+  await demoSite(data.dir)
   expect((await runCli(['user', 'add', 'mira', '--name', 'Mira Chen'], data.dir, `${PASSWORD}\n`)).code).toBe(0)
-  expect((await runCli(['demo'], data.dir)).code).toBe(0)
   await seedComments()
   server = await startServer(data.dir)
 }, 180_000)

@@ -4,7 +4,7 @@ import sharp from 'sharp'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser } from '../helpers/browser.ts'
-import { ROOT, runCli, startServer, tempDataDir, type RunningServer } from '../helpers/server.ts'
+import { demoSite, ROOT, runCli, startServer, tempDataDir, type RunningServer } from '../helpers/server.ts'
 
 const SHOTS = join(ROOT, 'test-results')
 const PASSWORD = 'correct horse battery'
@@ -13,8 +13,8 @@ const data = tempDataDir()
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true })
+  await demoSite(data.dir)
   expect((await runCli(['user', 'add', 'mira', '--name', 'Mira Chen'], data.dir, `${PASSWORD}\n`)).code).toBe(0)
-  expect((await runCli(['demo'], data.dir)).code).toBe(0)
   server = await startServer(data.dir, { DRAMALOG_PUBLISH_INTERVAL: '1' })
 }, 180_000)
 

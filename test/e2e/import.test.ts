@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { describeViolations, launchBrowser, seriousViolations } from '../helpers/browser.ts'
-import { ROOT, runCli, startServer, tempDataDir, type RunningServer } from '../helpers/server.ts'
+import { demoSite, ROOT, runCli, startServer, tempDataDir, type RunningServer } from '../helpers/server.ts'
 
 const PASSWORD = 'correct horse battery'
 // Screenshots for a person to look at: the import page at phone and desktop widths.
@@ -14,8 +14,8 @@ const data = tempDataDir()
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true })
+  await demoSite(data.dir)
   expect((await runCli(['user', 'add', 'mira', '--name', 'Mira Chen'], data.dir, `${PASSWORD}\n`)).code).toBe(0)
-  expect((await runCli(['demo'], data.dir)).code).toBe(0)
   server = await startServer(data.dir)
 }, 180_000)
 

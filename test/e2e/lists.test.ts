@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { describeViolations, launchBrowser, seriousViolations } from '../helpers/browser.ts'
-import { ROOT, runCli, startServer, tempDataDir, type RunningServer } from '../helpers/server.ts'
+import { demoSite, ROOT, runCli, startServer, tempDataDir, type RunningServer } from '../helpers/server.ts'
 
 // The list editor in a real Chromium against a real server on the demo site: first with
 // JavaScript off (every step is a plain form), then the drag-and-drop enhancement.
@@ -14,8 +14,8 @@ const data = tempDataDir()
 let editorPath = ''
 
 beforeAll(async () => {
+  await demoSite(data.dir)
   expect((await runCli(['user', 'add', 'mira', '--name', 'Mira Chen'], data.dir, `${PASSWORD}\n`)).code).toBe(0)
-  expect((await runCli(['demo'], data.dir)).code).toBe(0)
   server = await startServer(data.dir)
   mkdirSync(SHOTS, { recursive: true })
 }, 180_000)

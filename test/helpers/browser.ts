@@ -1,36 +1,45 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core'
+import { inject } from 'vitest'
 
 /** Debian's Chromium; CI installs it with apt-get (see .ci/run). */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
 // The machine's network is closed: background networking would only produce refused connections.
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run']
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run']
 
-/** Launches headless Chromium with a fresh profile; `close` removes the profile again. */
-export async function launchBrowser(options: Parameters<typeof chromium.launchPersistentContext>[1] = {}) {
-  const profile = mkdtempSync(join(tmpdir(), 'dramalog-chromium-'))
-  const context: BrowserContext = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ARGS,
-    ...options,
-  })
+/**
+ * The run's shared Chromium (started by test/setup/browser.ts) when there is one, else a browser
+ * of our own. Either way the caller gets its own connection, which `close()` ends.
+ */
+async function connectChromium(): Promise<Browser> {
+  let endpoint: string | undefined
+  try {
+    endpoint = inject('chromiumEndpoint')
+  } catch {
+    endpoint = undefined
+  }
+  if (endpoint) return chromium.connect(endpoint)
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS })
+}
+
+/** Opens a fresh browser context (no cookies, no storage, its own options); `close` ends it. */
+export async function launchBrowser(options: BrowserContextOptions = {}) {
+  const browser = await connectChromium()
+  const context = await browser.newContext(options)
   return {
     context,
     async close() {
       await context.close()
-      rmSync(profile, { recursive: true, force: true })
+      await browser.close()
     },
   }
 }
 
-/** Launches headless Chromium for tests that need several contexts (say, with and without the site's CSP). */
+/** Headless Chromium for tests that need several contexts (say, with and without the site's CSP); `close()` ends it. */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS })
+  return connectChromium()
 }
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')

@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs'
 import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { inject } from 'vitest'
 
 export const ROOT = resolve(import.meta.dirname, '../..')
 export const BIN = join(ROOT, 'bin', 'dramalog')
@@ -31,6 +32,40 @@ export function runCli(args: string[], dataDir: string, input?: string, extraEnv
     child.on('close', (code) => resolvePromise({ code: code ?? -1, stdout, stderr }))
     child.stdin.end(input ?? '')
   })
+}
+
+/**
+ * Puts the demo site (what `dramalog demo` makes: the demo reviews with their posters, no
+ * accounts) into an empty data folder. The first call of a run makes it with the real command in
+ * the run's cache folder (test/setup/demo-site.ts); later calls copy that SQLite file and media
+ * folder. Outside the `app` project it runs the command in `dataDir` itself.
+ */
+export async function demoSite(dataDir: string): Promise<void> {
+  let cache: string | undefined
+  try {
+    cache = inject('demoSiteCache')
+  } catch {
+    cache = undefined
+  }
+  const demo = async (dir: string) => {
+    const run = await runCli(['demo'], dir)
+    if (run.code !== 0) throw new Error(`dramalog demo failed (${run.code}):\n${run.stderr}`)
+  }
+  if (existsSync(join(dataDir, 'dramalog.sqlite'))) throw new Error(`demoSite wants an empty data folder: ${dataDir} holds a site`)
+  if (!cache) return demo(dataDir)
+  const template = join(cache, 'demo')
+  if (!existsSync(template)) {
+    const building = mkdtempSync(join(cache, 'making-'))
+    await demo(building)
+    try {
+      renameSync(building, template)
+    } catch (err) {
+      // Another test file made it at the same time: theirs is the same site.
+      rmSync(building, { recursive: true, force: true })
+      if (!existsSync(template)) throw err
+    }
+  }
+  cpSync(template, dataDir, { recursive: true })
 }
 
 export type RunningServer = { url: string; process: ChildProcess; output: () => string; stop(): Promise<void> }

@@ -4,12 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { SiteSettings } from '../../src/domain/settings.ts'
 import { exportJson } from '../../src/services/export-reviews.ts'
 import { importFiles } from '../../src/services/import-files.ts'
-import { loadDemo } from '../../src/services/load-demo.ts'
 import { openSite, type Site } from '../../src/services/site.ts'
 import { getSiteSettings, putSiteSettings } from '../../src/store/settings.ts'
 import { createApp } from '../../src/web/app.tsx'
 import { importBrowseExtras } from '../helpers/browse-fixtures.ts'
-import { tempDataDir } from '../helpers/server.ts'
+import { demoSite, tempDataDir } from '../helpers/server.ts'
 
 // Browse pages and the read API through the real app on a real SQLite file, in process.
 let data: ReturnType<typeof tempDataDir>
@@ -18,8 +17,8 @@ let app: ReturnType<typeof createApp>
 
 beforeAll(async () => {
   data = tempDataDir()
+  await demoSite(data.dir)
   site = await openSite({ dataDir: data.dir, databaseUrl: null })
-  await loadDemo(site)
   await importBrowseExtras(site, data.dir)
   app = createApp(site)
 })

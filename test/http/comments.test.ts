@@ -2,11 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signFormStamp } from '../../src/domain/comments.ts'
 import { addUser } from '../../src/services/accounts.ts'
 import { commentSecret } from '../../src/services/comments.ts'
-import { loadDemo } from '../../src/services/load-demo.ts'
 import { openSite, type Site } from '../../src/services/site.ts'
 import { createApp } from '../../src/web/app.tsx'
 import { AdminClient } from '../helpers/admin-client.ts'
-import { tempDataDir } from '../helpers/server.ts'
+import { demoSite, tempDataDir } from '../helpers/server.ts'
 
 // Comments through the whole app in process, on a real SQLite file with the demo loaded. The
 // route reads the real clock, so "a person took 5 s" is a form stamp signed 5 s in the past.
@@ -23,8 +22,8 @@ let lastIp = 0
 const freshIp = () => `10.20.${Math.floor(++lastIp / 250)}.${lastIp % 250}`
 
 beforeAll(async () => {
+  await demoSite(data.dir)
   site = await openSite({ dataDir: data.dir, databaseUrl: null })
-  await loadDemo(site)
   await addUser(site, { username: 'mira', displayName: 'Mira Chen', role: 'owner', password: PASSWORD })
   const k = await addUser(site, { username: 'kim', displayName: 'Kim Author', role: 'author', password: PASSWORD })
   kimsSlug = 'the-quiet-ward-season-1'

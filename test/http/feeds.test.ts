@@ -2,11 +2,10 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { importFiles } from '../../src/services/import-files.ts'
-import { loadDemo } from '../../src/services/load-demo.ts'
 import { openSite, type Site } from '../../src/services/site.ts'
 import { listSlugs } from '../../src/store/reviews.ts'
 import { createApp } from '../../src/web/app.tsx'
-import { tempDataDir } from '../helpers/server.ts'
+import { demoSite, tempDataDir } from '../helpers/server.ts'
 import { child, childrenNamed, childText, parseXml, type XmlElement } from '../helpers/xml.ts'
 
 // Feeds, sitemap and SEO tags through the real app, in process, on a real SQLite file holding the
@@ -29,8 +28,8 @@ async function ok(path: string, type: string, on = app): Promise<{ res: Response
 const unescapeHtml = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&')
 
 beforeAll(async () => {
+  await demoSite(data.dir)
   site = await openSite({ dataDir: data.dir, databaseUrl: null })
-  await loadDemo(site)
   const extra = [
     ...Array.from({ length: 16 }, (_, i) => ({
       slug: `filler-${i + 1}`, title: `Filler ${i + 1}`, headline: 'Old News', hook: 'Remember this one?', origin: 'Japan', year: 2001,

@@ -2,10 +2,9 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { importFiles } from '../../src/services/import-files.ts'
-import { loadDemo } from '../../src/services/load-demo.ts'
 import { openSite, type Site } from '../../src/services/site.ts'
 import { createApp } from '../../src/web/app.tsx'
-import { tempDataDir } from '../helpers/server.ts'
+import { demoSite, tempDataDir } from '../helpers/server.ts'
 
 // /search through the real app on a real SQLite file with the demo reviews, in process.
 let data: ReturnType<typeof tempDataDir>
@@ -14,8 +13,8 @@ let app: ReturnType<typeof createApp>
 
 beforeAll(async () => {
   data = tempDataDir()
+  await demoSite(data.dir)
   site = await openSite({ dataDir: data.dir, databaseUrl: null })
-  await loadDemo(site)
   const file = join(data.dir, 'sneaky.json')
   writeFileSync(
     file,

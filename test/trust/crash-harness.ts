@@ -218,6 +218,8 @@ export type CrashOptions = {
   /** WordPress posts in the generated export (every fifth with an image). */
   posts?: number
   log?: (line: string) => void
+  /** Puts the demo site into an empty folder (by default `dramalog demo` there). */
+  demo?: (dataDir: string) => Promise<void>
 }
 
 /**
@@ -231,7 +233,7 @@ export async function runCrashCampaign(options: CrashOptions): Promise<CrashRepo
   const random = seededRandom(options.seed)
   const work = mkdtempSync(join(tmpdir(), 'dramalog-crash-'))
   try {
-    const scenarios = await prepareScenarios(work, options.posts ?? 120, options.kinds ?? CRASH_KINDS, log)
+    const scenarios = await prepareScenarios(work, options.posts ?? 120, options.kinds ?? CRASH_KINDS, log, options.demo)
     const setupSeconds = (performance.now() - started) / 1000
     const kinds: KindFigures[] = []
     for (const s of scenarios) {
@@ -279,10 +281,11 @@ async function emptySite(work: string, name: string): Promise<string> {
   return dir
 }
 
-async function prepareScenarios(work: string, posts: number, kinds: readonly CrashKind[], log: (line: string) => void): Promise<Scenario[]> {
+async function prepareScenarios(work: string, posts: number, kinds: readonly CrashKind[], log: (line: string) => void, makeDemo?: (dataDir: string) => Promise<void>): Promise<Scenario[]> {
   // The starting site: the demo reviews with their posters.
   const demo = fresh(work, 'demo')
-  await mustRun(['demo'], demo)
+  if (makeDemo) await makeDemo(demo)
+  else await mustRun(['demo'], demo)
   const demoState = siteState(demo)
   log(`demo site: ${demoState.db.counts.reviews} reviews, ${demoState.media.size} media files`)
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { BuildManifest } from '../../src/store/build-manifest.ts'
+import { demoSite } from '../helpers/server.ts'
 import { CRASH_KINDS, hashTree, runCrashCampaign, runDramalog } from './crash-harness.ts'
 
 // The short form of the crash test: a smaller site and a few kills per kind, at moments drawn
@@ -14,7 +15,7 @@ const rounds = Number(process.env.DRAMALOG_CRASH_ROUNDS ?? 3)
 
 describe('killed at random moments (SIGKILL)', () => {
   it(`imports, restores and builds lose nothing and finish when run again (seed ${seed}, ${rounds} kills per kind)`, async () => {
-    const report = await runCrashCampaign({ seed, rounds, posts: 20 })
+    const report = await runCrashCampaign({ seed, rounds, posts: 20, demo: demoSite })
     for (const k of report.kinds) {
       expect(k.failures, `${k.kind}, seed ${seed}`).toEqual([])
       expect(k.rounds).toBe(rounds)
@@ -30,7 +31,7 @@ describe('a build stopped between writing a file and renaming it', () => {
       const data = join(work, 'data')
       const out = join(work, 'out')
       const clean = join(work, 'clean')
-      expect((await runDramalog(['demo'], data)).code).toBe(0)
+      await demoSite(data)
       const base = ['--base-url', 'https://one.example/']
       expect((await runDramalog(['build', '--out', out, ...base], data)).code).toBe(0)
       // What a build killed mid-way leaves: its mark in the manifest, a temporary file it never
