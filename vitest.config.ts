@@ -12,7 +12,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     projects: [
-      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', 'src/**/*.test.tsx'], exclude: DATABASE_SUITES } },
+      // Pure code without databases or servers: one worker process runs all these files, importing the sources once.
+      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', 'src/**/*.test.tsx'], exclude: DATABASE_SUITES, isolate: false } },
       { extends: true, test: { name: 'sqlite', include: DATABASE_SUITES, env: { DRAMALOG_TEST_DIALECT: 'sqlite' } } },
       {
         extends: true,
