@@ -27,8 +27,8 @@ const TEXT = {
   backHome: 'Back to the reviews',
 } as const
 
-/** A small page in the site's frame: never indexed, one message and what to do next. */
-const NewsletterFrame: FC<{ chrome: Chrome; title: string; canonicalPath?: string | null; children?: unknown }> = ({ chrome, title, canonicalPath = null, children }) => (
+/** A small page in the site's frame: one message and what to do next (and no second sign-up form in the footer). */
+const NewsletterFrame: FC<{ chrome: Chrome; title: string; canonicalPath?: string | null; children?: unknown }> = ({ chrome: { newsletter: _, ...chrome }, title, canonicalPath = null, children }) => (
   <Layout chrome={chrome} title={`${title} · ${chrome.settings.name}`} description={TEXT.signupLead} canonicalPath={canonicalPath}>
     <div class="wrap narrow newsletter-page">
       <div class="newsletter-card">{children}</div>

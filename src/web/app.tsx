@@ -65,6 +65,8 @@ export function createApp(site: Site): Hono<AuthEnv> {
         frameAncestors: ["'none'"],
       },
       referrerPolicy: 'strict-origin-when-cross-origin',
+      // A route's own choice wins (posters may be shown by other sites, pages with a token leak no referrer).
+      overwrite: false,
     }),
   )
 
@@ -149,6 +151,8 @@ export function createApp(site: Site): Hono<AuthEnv> {
     if (!data) throw new NotFoundError('file', c.req.path)
     c.header('Content-Type', type)
     c.header('Cache-Control', 'public, max-age=86400')
+    // Posters are public pictures that mail programs and feed readers show from their own pages.
+    c.header('Cross-Origin-Resource-Policy', 'cross-origin')
     return c.body(new Uint8Array(data))
   })
 
