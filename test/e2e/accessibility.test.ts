@@ -50,7 +50,7 @@ describe('accessibility (axe-core in Chromium)', () => {
 
   it('finds no serious or critical problem on admin pages, on a phone, light and dark', async () => {
     for (const colorScheme of ['light', 'dark'] as const) await checkAdmin(colorScheme)
-  })
+  }, 180_000)
 
   async function checkAdmin(colorScheme: 'light' | 'dark') {
     const browser = await launchBrowser({ viewport: { width: 390, height: 844 }, bypassCSP: true, colorScheme })

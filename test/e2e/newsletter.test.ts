@@ -4,7 +4,9 @@ import { loadDemo } from '../../src/services/load-demo.ts'
 import { reviewEmailLinks } from '../../src/services/newsletter.ts'
 import { loadReviewPage } from '../../src/services/pages.ts'
 import { openSite, type Site } from '../../src/services/site.ts'
-import { insertSubscriber } from '../../src/store/newsletter.ts'
+import { confirmByTokenHash, insertSubscriber, queueReviewSends } from '../../src/store/newsletter.ts'
+import { findReviewBySlug } from '../../src/store/reviews.ts'
+import { addUser } from '../../src/services/accounts.ts'
 import { renderConfirmationEmail, renderReviewEmail } from '../../src/views/newsletter-email.tsx'
 import { startServer } from '../../src/web/server.ts'
 import { describeViolations, launchBrowser, seriousViolations } from '../helpers/browser.ts'
@@ -143,6 +145,39 @@ describe('the newsletter pages', () => {
       } finally {
         await browser.close()
       }
+    }
+  }, 180_000)
+})
+
+describe('the admin page', () => {
+  it('shows subscribers and the queue, on a phone and a desktop, with no serious accessibility problem', async () => {
+    await addUser(site, { username: 'mira', displayName: 'Mira Chen', role: 'owner', password: 'correct horse battery' })
+    await site.db.transaction().execute(async (trx) => {
+      await insertSubscriber(trx, { email: 'ben@example.org', confirmTokenHash: 'b', confirmExpiresAt: '2099-01-01T00:00:00.000Z', unsubscribeToken: 'b'.repeat(43), now: new Date().toISOString() })
+      await confirmByTokenHash(trx, 'b', new Date().toISOString())
+      await queueReviewSends(trx, (await findReviewBySlug(trx, 'paper-lanterns-season-1'))!.id, new Date().toISOString())
+    })
+    const browser = await launchBrowser({ bypassCSP: true })
+    try {
+      const page = await browser.context.newPage()
+      await page.goto(`${base}admin/login`)
+      await page.getByLabel('Username').fill('mira')
+      await page.getByLabel('Password').fill('correct horse battery')
+      await page.getByRole('button', { name: 'Sign in' }).click()
+      await page.waitForURL(`${base}admin`)
+      for (const width of [390, 1280]) {
+        await page.setViewportSize({ width, height: 900 })
+        await page.goto(`${base}admin/newsletter`)
+        expect(await page.locator('.subscriber-email').allInnerTexts()).toEqual(['ben@example.org', 'ana@example.org'])
+        expect(describeViolations(await seriousViolations(page)), `at ${width}`).toEqual([])
+        await page.screenshot({ path: `/tmp/newsletter-admin-${width}.png`, fullPage: true })
+      }
+      // Remove takes the address off the list.
+      await page.getByRole('button', { name: 'Remove ben@example.org from the list' }).click()
+      await page.waitForURL(`${base}admin/newsletter?done=removed`)
+      expect(await page.locator('.subscriber-email').allInnerTexts()).toEqual(['ana@example.org'])
+    } finally {
+      await browser.close()
     }
   }, 180_000)
 })
