@@ -11,7 +11,7 @@ import { findReviewBySlug } from '../store/reviews.ts'
 import { addUser } from './accounts.ts'
 import { publishScheduled, saveFromEditor } from './edit-review.ts'
 import { importFiles } from './import-files.ts'
-import { confirmSubscription, NewsletterRefusedError, subscribe, unsubscribe } from './newsletter.ts'
+import { confirmSubscription, NewsletterRefusedError, sendTestEmail, subscribe, unsubscribe } from './newsletter.ts'
 import { sendDueNewsletters } from './newsletter-delivery.ts'
 import type { Site } from './site.ts'
 
@@ -247,5 +247,17 @@ describe('sending reviews', () => {
       await other.close()
     }
     expect(smtp.messages.map((m) => m.to[0]).sort()).toEqual(['ana', 'ben', 'cy', 'dee', 'eve', 'fay'].map((n) => `${n}@example.org`))
+  })
+
+  it('sends the newest review as a test to any address, at once, and says why when it cannot', async () => {
+    await expect(sendTestEmail(site, 'me@example.org')).rejects.toThrow('There is no published review to send yet.')
+    await publish('Moon Ferry', at(1))
+    await expect(sendTestEmail(site, 'not an address')).rejects.toThrow('This does not look like an email address (name@example.com).')
+    expect(await sendTestEmail(site, 'Me@Example.org')).toBe('me@example.org')
+    expect(smtp.to('me@example.org').map((m) => m.parsed.subject)).toEqual(['[Test] Moon Ferry – A Quiet Thriller'])
+    smtp.refuseWith = 550
+    await expect(sendTestEmail(site, 'me@example.org')).rejects.toThrow(/^The mail server refused the test email: 550 /)
+    // Nothing was queued by any of it.
+    expect(await countSendsByStatus(site.db)).toEqual({ pending: 0, sent: 0, failed: 0 })
   })
 })

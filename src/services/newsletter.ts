@@ -23,11 +23,17 @@ import type { Site } from './site.ts'
 // the link in its confirmation email is followed) and leave with one click. Pages never tell whether
 // an address was on the list already: every accepted form gets the same answer.
 
-/** What readers are told when the form is refused, by reason. */
+/** What readers and the admin are told when something is refused. */
 export const NEWSLETTER_REFUSALS = {
   closed: 'The newsletter is not available on this site.',
   honeypot: 'Please leave the field labelled “Leave this empty” empty, then send the form again.',
   rate_limited: 'This address has sent several sign-ups in a short while.',
+  wait: (minutes: number) => `Please wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.`,
+  noMailServer: 'No mail server is configured: set SMTP_URL and NEWSLETTER_FROM and restart.',
+  noBase: 'The site has no public address yet: set it in Settings or with DRAMALOG_BASE_URL.',
+  noReview: 'There is no published review to send yet.',
+  testRefused: (answer: string) => `The mail server refused the test email: ${answer}`,
+  testSubject: (subject: string) => `[Test] ${subject}`,
 } as const
 
 /** Thrown by `subscribe` when the form is refused; `field` names the input to fix. */
@@ -98,7 +104,7 @@ export async function subscribe(site: Site, values: { email?: unknown; url?: unk
     const wait = rateLimitWait(await listRecentPosts(trx, client, new Date(now.getTime() - COMMENT_RULES.rateWindowMs).toISOString()), now)
     if (wait > 0) {
       const minutes = Math.ceil(wait / 60)
-      throw new NewsletterRefusedError('rate_limited', `${NEWSLETTER_REFUSALS.rate_limited} Please wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.`, wait)
+      throw new NewsletterRefusedError('rate_limited', `${NEWSLETTER_REFUSALS.rate_limited} ${NEWSLETTER_REFUSALS.wait(minutes)}`, wait)
     }
     await recordPost(trx, client, iso, new Date(now.getTime() - COMMENT_RULES.rateWindowMs).toISOString())
     const existing = await findSubscriberByEmail(trx, email)
@@ -186,20 +192,20 @@ export async function loadNewsletterOverview(site: Site): Promise<NewsletterOver
 export async function sendTestEmail(site: Site, to: unknown): Promise<string> {
   const settings = await getSiteSettings(site.db)
   const base = newsletterBase(site, settings)
-  if (!site.mail) throw new DramalogError('invalid_input', 'No mail server is configured: set SMTP_URL and NEWSLETTER_FROM and restart.')
-  if (!base) throw new DramalogError('invalid_input', 'The site has no public address yet: set it in Settings or with DRAMALOG_BASE_URL.')
+  if (!site.mail) throw new DramalogError('invalid_input', NEWSLETTER_REFUSALS.noMailServer)
+  if (!base) throw new DramalogError('invalid_input', NEWSLETTER_REFUSALS.noBase)
   const parsed = parseSubscriberEmail(to)
   if (!parsed.ok) throw new DramalogError('invalid_input', parsed.message)
   const newest = (await listPublishedReviews(site.db, 1, 1)).items[0]
-  if (!newest) throw new DramalogError('invalid_input', 'There is no published review to send yet.')
+  if (!newest) throw new DramalogError('invalid_input', NEWSLETTER_REFUSALS.noReview)
   const { record } = await loadReviewPage(site, newest.slug)
   const links = reviewEmailLinks(base, record, 'test'.padEnd(43, '0'))
   const mail: OutgoingMail = { ...renderReviewEmail(settings, record, links), to: parsed.email, headers: unsubscribeHeaders(links.unsubscribe) }
   const mailer = openMailer(site.mail)
   try {
-    await mailer.send({ ...mail, subject: `[Test] ${mail.subject}` })
+    await mailer.send({ ...mail, subject: NEWSLETTER_REFUSALS.testSubject(mail.subject) })
   } catch (err) {
-    throw new DramalogError('invalid_input', `The mail server refused the test email: ${(err as Error).message}`, { cause: err })
+    throw new DramalogError('invalid_input', NEWSLETTER_REFUSALS.testRefused((err as Error).message), { cause: err })
   } finally {
     mailer.close()
   }

@@ -45,7 +45,7 @@ describe('accessibility (axe-core in Chromium)', () => {
       } finally {
         await browser.close()
       }
-    })
+    }, 180_000)
   }
 
   it('finds no serious or critical problem on admin pages, on a phone, light and dark', async () => {

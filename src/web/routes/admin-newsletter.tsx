@@ -7,7 +7,11 @@ import { renderDocument } from '../../views/render.ts'
 import { adminChromeFor } from '../admin-chrome.ts'
 import { requireRole, type AuthEnv } from '../auth.ts'
 
-const NOTICES: Record<string, string> = { removed: 'Subscriber removed.' }
+/** Interface strings of the notices these routes show once. */
+const TEXT = {
+  removed: 'Subscriber removed.',
+  testSent: (to: string) => `Test email sent to ${to}.`,
+} as const
 
 /** The newsletter for owners and editors: subscribers, the sending queue, a test email. */
 export function adminNewsletterRoutes(site: Site): Hono<AuthEnv> {
@@ -22,7 +26,7 @@ export function adminNewsletterRoutes(site: Site): Hono<AuthEnv> {
   app.get('/admin/newsletter', async (c) => {
     const done = c.req.query('done')
     const sent = c.req.query('sent')
-    return c.html(await page(c, { notice: sent ? `Test email sent to ${sent}.` : (done && NOTICES[done]) || null }))
+    return c.html(await page(c, { notice: sent ? TEXT.testSent(sent) : done === 'removed' ? TEXT.removed : null }))
   })
 
   app.post('/admin/newsletter/test', async (c) => {

@@ -9,6 +9,12 @@ import { clientAddress, sameOriginOnly } from './comments.tsx'
 
 type C = Context<AuthEnv>
 
+/** Interface strings of these routes' plain-text refusals. */
+const TEXT = {
+  tooLarge: 'This form is too large to send.',
+  otherSite: 'This sign-up was sent from another site and was refused.',
+} as const
+
 /** Pages for one reader (a form's answer, a link with a token): never cached, never indexed, never told to another site. */
 function personal(c: C): void {
   c.header('Cache-Control', 'no-store')
@@ -30,8 +36,8 @@ export function newsletterRoutes(site: Site): Hono<AuthEnv> {
   // protection is the honeypot, the per-address rate and the double opt-in.
   app.post(
     '/newsletter',
-    bodyLimit({ maxSize: 16 * 1024, onError: (c) => c.text('This form is too large to send.', 413) }),
-    sameOriginOnly(site, 'This sign-up was sent from another site and was refused.'),
+    bodyLimit({ maxSize: 16 * 1024, onError: (c) => c.text(TEXT.tooLarge, 413) }),
+    sameOriginOnly(site, TEXT.otherSite),
     async (c) => {
       const body = await c.req.parseBody()
       const email = typeof body.email === 'string' ? body.email : ''
@@ -69,7 +75,7 @@ export function newsletterRoutes(site: Site): Hono<AuthEnv> {
 
   // RFC 8058 one-click: mail programs POST `List-Unsubscribe=One-Click` here from their own servers
   // (no Origin of ours), so the token in the address is the whole check; the page's button does the same.
-  app.post('/newsletter/unsubscribe', bodyLimit({ maxSize: 4 * 1024, onError: (c) => c.text('This form is too large to send.', 413) }), async (c) => {
+  app.post('/newsletter/unsubscribe', bodyLimit({ maxSize: 4 * 1024, onError: (c) => c.text(TEXT.tooLarge, 413) }), async (c) => {
     personal(c)
     const token = c.req.query('token') ?? ''
     const subscriber = await unsubscribe(site, token)
