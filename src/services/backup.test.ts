@@ -630,5 +630,6 @@ describe('backup then restore, for any site', () => {
       }),
       { numRuns: 20, endOnFailure: true },
     )
-  })
+    // Forty new sites, each migrated: on PostgreSQL, on a busy machine, that takes longer than one test usually may.
+  }, 240_000)
 })
