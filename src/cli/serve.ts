@@ -4,6 +4,7 @@ import { openSite } from '../services/site.ts'
 import { publishScheduled } from '../services/edit-review.ts'
 import { removeExpiredSessions } from '../services/accounts.ts'
 import { deliverDue } from '../services/fediverse-delivery.ts'
+import { sendDueNewsletters } from '../services/newsletter-delivery.ts'
 import { startServer } from '../web/server.ts'
 import { type Command, UsageError } from './command.ts'
 import { createProgress } from './progress.ts'
@@ -48,6 +49,15 @@ reviews are loaded so there is something to see.
     }
     const deliveryTimer = setInterval(deliver, config.deliveryIntervalSeconds * 1000)
     deliveryTimer.unref()
+    // Queued newsletter emails, worked the same way: rounds never overlap, and every app server may run one.
+    let mailing: Promise<unknown> | null = null
+    const mail = () => {
+      mailing ??= sendDueNewsletters(site)
+        .catch((err: unknown) => console.error('newsletter sending failed:', err))
+        .finally(() => (mailing = null))
+    }
+    const mailTimer = site.mail ? setInterval(mail, config.newsletterIntervalSeconds * 1000) : null
+    mailTimer?.unref()
     const host = typeof values.host === 'string' ? values.host : undefined
     const { port: bound, server } = await startServer(site, port, host)
     const where = site.dialect === 'postgres' ? `PostgreSQL, media: ${site.mediaDir}` : `data: ${config.dataDir}`
@@ -59,7 +69,9 @@ reviews are loaded so there is something to see.
     })
     clearInterval(timer)
     clearInterval(deliveryTimer)
+    if (mailTimer) clearInterval(mailTimer)
     await delivering
+    await mailing
     await site.close()
     return 0
   },

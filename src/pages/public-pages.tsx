@@ -13,6 +13,8 @@ import { HomePage } from '../views/home-page.tsx'
 import { IndexPage } from '../views/index-page.tsx'
 import { ListPage, ListsIndexPage } from '../views/lists-page.tsx'
 import type { Chrome, CommentsTarget } from '../views/layout.tsx'
+import type { NewsletterTarget } from '../views/newsletter-signup.tsx'
+import { CheckInboxPage, ConfirmPage, NewsletterPage, UnsubscribePage } from '../views/newsletter-pages.tsx'
 import { NotFoundPage } from '../views/not-found-page.tsx'
 import { renderDocument } from '../views/render.ts'
 import { ReviewPage } from '../views/review-page.tsx'
@@ -32,11 +34,23 @@ export type ChromeOptions = {
 /** What every page needs: settings (with the public address in force) and the stylesheet. */
 export function chromeFor(site: Site, settings: SiteSettings, options: ChromeOptions = {}): Chrome {
   const baseUrl = options.baseUrl !== undefined ? options.baseUrl : site.baseUrl
+  const newsletter = newsletterTarget(site, settings, options)
   return {
     settings: baseUrl ? { ...settings, baseUrl } : settings,
     cssHref: CSS_HREF,
     ...(options.comments ? { comments: options.comments } : {}),
+    ...(newsletter ? { newsletter } : {}),
   }
+}
+
+/**
+ * Where the footer's newsletter form posts. A static copy (`comments` given) posts it where its
+ * comments go, a running server (`build --server`), and has none without one; the server shows it
+ * when it can send email and knows its public address, for the links in the emails.
+ */
+function newsletterTarget(site: Site, settings: SiteSettings, options: ChromeOptions): NewsletterTarget | null {
+  if (options.comments) return options.comments.kind === 'server' ? { action: `${options.comments.url.replace(/\/+$/, '')}/newsletter` } : null
+  return site.mail && (site.baseUrl ?? settings.baseUrl) ? { action: '/newsletter' } : null
 }
 
 export const renderHomePage = (chrome: Chrome, list: Page<ReviewSummary>): string => renderDocument(<HomePage chrome={chrome} list={list} />)
@@ -69,3 +83,17 @@ export const renderNotFoundPage = (chrome: Chrome, path: string | null): string 
 
 /** `/search` on a static copy of the site, answered in the browser. */
 export const renderStaticSearchPage = (chrome: Chrome): string => renderDocument(<StaticSearchPage chrome={chrome} searchJsHref={SEARCH_JS_HREF} />)
+
+/** `/newsletter`: the sign-up page (only the server has it); `state` brings a refused address back with its error. */
+export const renderNewsletterPage = (chrome: Chrome, open: boolean, state?: { email?: string; error?: string | null }): string =>
+  renderDocument(<NewsletterPage chrome={chrome} open={open} state={state} />)
+
+/** The answer to every accepted sign-up, whether the address was new or not. */
+export const renderCheckInboxPage = (chrome: Chrome): string => renderDocument(<CheckInboxPage chrome={chrome} />)
+
+/** The confirmation link's page; `email` null for a link that is used, expired or unknown. */
+export const renderConfirmPage = (chrome: Chrome, email: string | null): string => renderDocument(<ConfirmPage chrome={chrome} email={email} />)
+
+/** The unsubscribe link's page: the question with its button, or (`done`) the goodbye. */
+export const renderUnsubscribePage = (chrome: Chrome, token: string, email: string | null, done: boolean): string =>
+  renderDocument(<UnsubscribePage chrome={chrome} token={token} email={email} done={done} />)

@@ -25,6 +25,7 @@ import { addUser, login } from './accounts.ts'
 import { CHECKSUMS_ENTRY, MANIFEST_ENTRY, readBackupManifest, restoreBackup, writeBackup, type BackupSummary } from './backup.ts'
 import { issueFormStamp, moderateComment, postComment, replyAsAuthor } from './comments.ts'
 import { cacheActor, logInboxActivity, queueActivity, upsertFollower, upsertFollowing } from '../store/activitypub.ts'
+import { confirmByTokenHash, insertSubscriber, queueReviewSends } from '../store/newsletter.ts'
 import { deleteDiaryEntry, recordDiaryEntry } from './diary.ts'
 import { saveFromEditor } from './edit-review.ts'
 import { exportJson } from './export-reviews.ts'
@@ -38,10 +39,10 @@ import type { Site } from './site.ts'
 // rewriting a real backup, so each one differs from a good archive in exactly one way.
 
 const BACKED_UP = [
-  'ap_followers', 'ap_following', 'comment_trust', 'comments', 'diary_entries', 'links', 'list_entries', 'lists', 'people', 'review_people',
-  'review_tags', 'reviews', 'revisions', 'sections', 'settings', 'songs', 'tags', 'users',
+  'ap_followers', 'ap_following', 'comment_trust', 'comments', 'diary_entries', 'links', 'list_entries', 'lists', 'newsletter_subscribers', 'people',
+  'review_people', 'review_tags', 'reviews', 'revisions', 'sections', 'settings', 'songs', 'tags', 'users',
 ]
-const LEFT_OUT = ['ap_actors', 'ap_deliveries', 'ap_inbox_log', 'comment_posts', 'login_throttle', 'sessions']
+const LEFT_OUT = ['ap_actors', 'ap_deliveries', 'ap_inbox_log', 'comment_posts', 'login_throttle', 'newsletter_sends', 'sessions']
 // Rewritten by every restore: the restored site's caches must see a new version.
 const BOOKKEEPING = ['content_version', 'content_updated_at']
 
@@ -188,6 +189,13 @@ beforeAll(async () => {
   await cacheActor(source.db, { ...remote, keyId: `${remote.id}#main-key`, keyOwner: remote.id, publicKeyPem: 'PEM' }, later(9300).toISOString())
   await queueActivity(source.db, { dedupeKey: 'accept:1', inbox: remote.inbox, activity: '{}', now: later(9400).toISOString() })
   await logInboxActivity(source.db, { activityId: null, type: 'Follow', actorId: remote.id, outcome: 'follower added', body: '{}', receivedAt: later(9500).toISOString() })
+
+  // The newsletter: a confirmed subscriber is kept; the queue of emails is not.
+  await source.db.transaction().execute(async (trx) => {
+    await insertSubscriber(trx, { email: 'ana@example.org', confirmTokenHash: 'hash', confirmExpiresAt: later(99_000).toISOString(), unsubscribeToken: 'u'.repeat(43), now: later(9600).toISOString() })
+    expect(await confirmByTokenHash(trx, 'hash', later(9700).toISOString())).toMatchObject({ state: 'confirmed' })
+    expect(await queueReviewSends(trx, record.id, later(9800).toISOString())).toBe(1)
+  })
 
   // Settings, a sign-in and a failed one (sessions and throttles are left out of backups).
   const settings = await getSiteSettings(source.db)
@@ -622,5 +630,6 @@ describe('backup then restore, for any site', () => {
       }),
       { numRuns: 20, endOnFailure: true },
     )
-  })
+    // Forty new sites, each migrated: on PostgreSQL, on a busy machine, that takes longer than one test usually may.
+  }, 240_000)
 })

@@ -53,7 +53,8 @@ export async function issueFormStamp(site: Site, now = new Date()): Promise<stri
   return signFormStamp(now, await commentSecret(site))
 }
 
-const hashAddress = (secret: string, ip: string) => createHmac('sha256', secret).update(`address:${ip}`).digest('base64url').slice(0, 22)
+/** A client address as the rate limits keep it: keyed by the site's secret, never the address itself. */
+export const hashAddress = (secret: string, ip: string) => createHmac('sha256', secret).update(`address:${ip}`).digest('base64url').slice(0, 22)
 
 export type PostedComment = { id: number; status: CommentStatus }
 

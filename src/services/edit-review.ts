@@ -11,6 +11,7 @@ import { findIdentityBySlug, findReviewById, publishDue, saveReview, StaleRevisi
 import { tryTransactionLock } from '../store/dialect.ts'
 import { bumpContentVersion } from '../store/settings.ts'
 import { queueReviewForFollowers } from './fediverse-delivery.ts'
+import { queueReviewForSubscribers } from './newsletter-delivery.ts'
 import { renderReview } from './render-review.ts'
 import { resolveSlug } from './slugs.ts'
 import type { Site } from './site.ts'
@@ -77,8 +78,11 @@ export async function saveFromEditor(site: Site, user: SessionUser, input: Edito
           expectedRevision: existing?.revision, authorId: user.id, savedBy: user.id,
         })
         await bumpContentVersion(trx)
-        // Followers on the fediverse get a review when it goes live, once.
-        if (doc.status === 'published' && existing?.doc.status !== 'published') await queueReviewForFollowers(trx, saved.id, now)
+        // Followers on the fediverse and newsletter subscribers get a review when it goes live, once.
+        if (doc.status === 'published' && existing?.doc.status !== 'published') {
+          await queueReviewForFollowers(trx, saved.id, now)
+          await queueReviewForSubscribers(site, trx, saved.id, now)
+        }
         return { id: saved.id, slug, revision: saved.revision }
       } catch (err) {
         if (err instanceof StaleRevisionError && existing) throw new ConflictError((await findReviewById(trx, existing.id)) ?? existing)
@@ -117,7 +121,9 @@ export async function publishScheduled(site: Site, now = new Date()): Promise<st
     if (slugs.length) await bumpContentVersion(trx)
     for (const slug of slugs) {
       const published = await findIdentityBySlug(trx, slug)
-      if (published) await queueReviewForFollowers(trx, published.id, now)
+      if (!published) continue
+      await queueReviewForFollowers(trx, published.id, now)
+      await queueReviewForSubscribers(site, trx, published.id, now)
     }
     return slugs
   })

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Kysely } from 'kysely'
-import type { Config } from '../config.ts'
+import type { Config, MailConfig } from '../config.ts'
 import { DramalogError } from '../domain/errors.ts'
 import { ListeningClock, readingClock, type ContentClock } from '../store/content-clock.ts'
 import { FIRST_MIGRATION, migrate, openPostgres, openSqlite, type DB } from '../store/db.ts'
@@ -22,6 +22,8 @@ export type Site = {
   staticUrl: string | null
   /** Whether the fediverse side may reach servers on this machine over http (DRAMALOG_FEDIVERSE_LOOPBACK). */
   fediverseLoopback: boolean
+  /** The SMTP server and sender of newsletter emails; null when none is configured (no newsletter). */
+  mail: MailConfig | null
   /** True when the database had no schema before this open (a new, empty site). */
   isNew: boolean
   /** The content version and its time, for page caches: from memory on PostgreSQL (kept current by notifications). */
@@ -29,7 +31,7 @@ export type Site = {
   close(): Promise<void>
 }
 
-export type SiteConfig = Pick<Config, 'dataDir' | 'databaseUrl'> & Partial<Pick<Config, 'baseUrl' | 'mediaDir' | 'staticUrl' | 'fediverseLoopback'>>
+export type SiteConfig = Pick<Config, 'dataDir' | 'databaseUrl'> & Partial<Pick<Config, 'baseUrl' | 'mediaDir' | 'staticUrl' | 'fediverseLoopback' | 'mail'>>
 
 /**
  * Opens the site named by the configuration and migrates its schema: PostgreSQL when a
@@ -38,7 +40,7 @@ export type SiteConfig = Pick<Config, 'dataDir' | 'databaseUrl'> & Partial<Pick<
  */
 export async function openSite(config: SiteConfig): Promise<Site> {
   const mediaDir = config.mediaDir ?? join(config.dataDir, 'media')
-  const common = { databaseUrl: config.databaseUrl, dataDir: config.dataDir, mediaDir, baseUrl: config.baseUrl ?? null, staticUrl: config.staticUrl ?? null, fediverseLoopback: config.fediverseLoopback ?? false }
+  const common = { databaseUrl: config.databaseUrl, dataDir: config.dataDir, mediaDir, baseUrl: config.baseUrl ?? null, staticUrl: config.staticUrl ?? null, fediverseLoopback: config.fediverseLoopback ?? false, mail: config.mail ?? null }
   if (config.databaseUrl) {
     const database = openPostgres(config.databaseUrl)
     let applied: string[]
@@ -67,7 +69,7 @@ export async function openSite(config: SiteConfig): Promise<Site> {
   return site(db, 'sqlite', isNew, readingClock(db), common)
 }
 
-function site(db: Kysely<DB>, dialect: Dialect, isNew: boolean, clock: ContentClock, common: Pick<Site, 'databaseUrl' | 'dataDir' | 'mediaDir' | 'baseUrl' | 'staticUrl' | 'fediverseLoopback'>): Site {
+function site(db: Kysely<DB>, dialect: Dialect, isNew: boolean, clock: ContentClock, common: Pick<Site, 'databaseUrl' | 'dataDir' | 'mediaDir' | 'baseUrl' | 'staticUrl' | 'fediverseLoopback' | 'mail'>): Site {
   return {
     db, dialect, isNew, ...common,
     contentStamp: () => clock.stamp(),

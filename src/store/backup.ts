@@ -21,6 +21,7 @@ export const LEFT_OUT_TABLES: Readonly<Record<string, string>> = {
   ap_actors: 'fediverse accounts as last fetched: fetched again when needed',
   ap_deliveries: 'the fediverse delivery queue: a restored copy must not send again what the original sent',
   ap_inbox_log: 'what the fediverse inbox received: diagnostics, already acted on',
+  newsletter_sends: 'the newsletter queue: a restored copy must not email again what the original sent',
 }
 
 /** Settings rows a brand-new site writes by itself; a site holding only these counts as empty. */

@@ -26,6 +26,8 @@ export interface DB {
   ap_inbox_log: ApInboxLogTable
   lists: ListsTable
   list_entries: ListEntriesTable
+  newsletter_subscribers: NewsletterSubscribersTable
+  newsletter_sends: NewsletterSendsTable
 }
 
 export interface UsersTable {
@@ -326,4 +328,34 @@ export interface ListEntriesTable {
   year: number | null
   origin_code: string | null
   note: string | null
+}
+
+/** Readers who subscribed to the newsletter by email. */
+export interface NewsletterSubscribersTable {
+  id: Generated<number>
+  email: string
+  /** `pending`, `confirmed` or `unsubscribed`. */
+  state: string
+  confirm_token_hash: string | null
+  confirm_expires_at: string | null
+  confirm_sent_at: string | null
+  unsubscribe_token: string
+  created_at: string
+  confirmed_at: string | null
+  unsubscribed_at: string | null
+}
+
+/** The queue of review emails, one row per review and subscriber. */
+export interface NewsletterSendsTable {
+  id: Generated<number>
+  review_id: number
+  subscriber_id: number
+  /** `pending`, `sent` or `failed`. */
+  status: string
+  attempts: Generated<number>
+  next_attempt_at: string
+  lease_until: string | null
+  last_error: string | null
+  created_at: string
+  sent_at: string | null
 }

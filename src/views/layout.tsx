@@ -2,6 +2,7 @@ import { raw } from 'hono/html'
 import type { Child, FC } from 'hono/jsx'
 import type { HtmlEscapedString } from 'hono/utils/html'
 import type { SiteSettings } from '../domain/settings.ts'
+import { NewsletterSignup, type NewsletterTarget } from './newsletter-signup.tsx'
 
 /** The public site's sections, in header order. */
 const SITE_NAV = [
@@ -69,10 +70,11 @@ const SiteHeader: FC<{ settings: SiteSettings; current: ReturnType<typeof curren
     </header>
   ))
 
-const SiteFooter: FC<{ settings: SiteSettings }> = ({ settings }) =>
-  once(settings, 'footer', () => (
+const SiteFooter: FC<{ settings: SiteSettings; newsletter?: NewsletterTarget }> = ({ settings, newsletter }) =>
+  once(settings, `footer ${newsletter?.action ?? ''}`, () => (
     <footer class="site-footer">
       <div class="wrap">
+        {newsletter && <NewsletterSignup target={newsletter} />}
         <p>
           {settings.name} · the {settings.meter.name}: {settings.meter.symbol} 0–{settings.meter.max},{' '}
           {settings.meter.direction === 'lower-is-better' ? 'lower is better' : 'higher is better'}.
@@ -89,8 +91,8 @@ const SiteFooter: FC<{ settings: SiteSettings }> = ({ settings }) =>
  */
 export type CommentsTarget = { kind: 'here' } | { kind: 'server'; url: string } | { kind: 'closed' }
 
-/** What every page needs besides its own data: settings, the stylesheet's address, where comments go. */
-export type Chrome = { settings: SiteSettings; cssHref: string; comments?: CommentsTarget }
+/** What every page needs besides its own data: settings, the stylesheet's address, where comments and newsletter sign-ups go (none: no sign-up form). */
+export type Chrome = { settings: SiteSettings; cssHref: string; comments?: CommentsTarget; newsletter?: NewsletterTarget }
 
 export const Layout: FC<{
   chrome: Chrome
@@ -127,7 +129,7 @@ export const Layout: FC<{
         <a class="skip-link" href="#main">Skip to content</a>
         <SiteHeader settings={settings} current={currentSection(canonicalPath)} />
         <main id="main">{children}</main>
-        <SiteFooter settings={settings} />
+        <SiteFooter settings={settings} newsletter={chrome.newsletter} />
       </body>
     </html>
   )

@@ -28,6 +28,8 @@ import { browseRoutes } from './routes/browse.tsx'
 import { apiRoutes } from './routes/api.tsx'
 import { activityPubRoutes } from './routes/activitypub.tsx'
 import { adminFediverseRoutes } from './routes/admin-fediverse.tsx'
+import { adminNewsletterRoutes } from './routes/admin-newsletter.tsx'
+import { newsletterRoutes } from './routes/newsletter.tsx'
 
 export { CSS_HREF, ADMIN_JS_HREF }
 
@@ -63,6 +65,8 @@ export function createApp(site: Site): Hono<AuthEnv> {
         frameAncestors: ["'none'"],
       },
       referrerPolicy: 'strict-origin-when-cross-origin',
+      // A route's own choice wins (posters may be shown by other sites, pages with a token leak no referrer).
+      overwrite: false,
     }),
   )
 
@@ -86,11 +90,13 @@ export function createApp(site: Site): Hono<AuthEnv> {
   app.route('/', listRoutes(site, page))
   app.route('/', searchRoutes(site))
   app.route('/', commentRoutes(site))
+  app.route('/', newsletterRoutes(site))
   app.route('/', feedRoutes(site))
   app.route('/', browseRoutes(site, page))
   app.route('/', apiRoutes(site))
   app.route('/', activityPubRoutes(site))
   app.route('/', adminFediverseRoutes(site))
+  app.route('/', adminNewsletterRoutes(site))
 
   // Page 1 is `/`; others are `/page/N`, and `/?page=N` (an older spelling) serves the same page.
   const home = (c: Context<AuthEnv>, raw: string | undefined) => {
@@ -145,6 +151,8 @@ export function createApp(site: Site): Hono<AuthEnv> {
     if (!data) throw new NotFoundError('file', c.req.path)
     c.header('Content-Type', type)
     c.header('Cache-Control', 'public, max-age=86400')
+    // Posters are public pictures that mail programs and feed readers show from their own pages.
+    c.header('Cross-Origin-Resource-Policy', 'cross-origin')
     return c.body(new Uint8Array(data))
   })
 

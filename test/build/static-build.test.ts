@@ -77,7 +77,8 @@ beforeAll(async () => {
 
   mkdirSync(OUT, { recursive: true })
   host = await serveFolder(OUT)
-  server = await startServer(data.dir, { ...ENV, DRAMALOG_STATIC_URL: host.url })
+  // The server can send the newsletter (nothing is sent here): the copy's sign-up forms post to it.
+  server = await startServer(data.dir, { ...ENV, DRAMALOG_STATIC_URL: host.url, SMTP_URL: 'smtp://127.0.0.1:9', NEWSLETTER_FROM: 'reviews@example.com' })
   await build('--out', OUT, '--server', server.url)
 }, 240_000)
 
@@ -157,11 +158,12 @@ describe('dramalog build', () => {
     expect(brokenLinks(OUT)).toEqual([])
   })
 
-  it('shows comments as they are, with the form posting to the server, or no form without one', async () => {
+  it('shows comments as they are, with the forms (comments, newsletter) posting to the server, or no form without one', async () => {
     const html = readFileSync(join(OUT, 'reviews/paper-lanterns-season-1/index.html'), 'utf8')
     expect(html).toContain('The letters scene got me.')
     expect(html).not.toContain('Still waiting in the queue.')
     expect(html).toContain(`action="${server.url}/reviews/paper-lanterns-season-1/comments#comment-form"`)
+    expect(html).toContain(`<form class="newsletter-form compact" method="post" action="${server.url}/newsletter">`)
 
     const closed = join(data.dir, 'closed')
     await build('--out', closed)
@@ -169,6 +171,7 @@ describe('dramalog build', () => {
     expect(page).toContain('The letters scene got me.')
     expect(page).not.toContain('<form class="comment-form"')
     expect(page).toContain('New comments are not taken on this copy of the site.')
+    expect(page).not.toContain('newsletter-form')
     expect(brokenLinks(closed)).toEqual([])
   })
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { describeViolations, launchBrowser, seriousViolations } from '../helpers/browser.ts'
-import { demoSite, runCli, startServer, tempDataDir, type RunningServer } from '../helpers/server.ts'
+import { demoSite, freePort, runCli, startServer, tempDataDir, type RunningServer } from '../helpers/server.ts'
 
 const PASSWORD = 'correct horse battery'
 let server: RunningServer
@@ -10,13 +10,20 @@ const data = tempDataDir()
 const PUBLIC = [
   '/', '/page/2', '/reviews/paper-lanterns-season-1', '/reviews/winter-persimmons', '/diary', '/no-such-page', '/admin/login',
   '/country', '/country/kr', '/platform/netflix', '/year/2024', '/meter/2', '/tag', '/tag/thriller', '/people', '/search?q=lantern', '/search?q=',
+  '/newsletter', '/newsletter/check', `/newsletter/confirm?token=${'x'.repeat(43)}`, `/newsletter/unsubscribe?token=${'x'.repeat(43)}`,
 ]
-const ADMIN = ['/admin', '/admin/reviews/new', '/admin/reviews/1', '/admin/reviews/1/history', '/admin/settings', '/admin/diary', '/admin/diary/new', '/admin/comments']
+const ADMIN = [
+  '/admin', '/admin/reviews/new', '/admin/reviews/1', '/admin/reviews/1/history', '/admin/settings', '/admin/diary', '/admin/diary/new', '/admin/comments',
+  '/admin/newsletter',
+]
 
 beforeAll(async () => {
   await demoSite(data.dir)
   expect((await runCli(['user', 'add', 'mira', '--name', 'Mira Chen'], data.dir, `${PASSWORD}\n`)).code).toBe(0)
-  server = await startServer(data.dir)
+  // A mail server's address (nothing listens there, nothing is sent) and a public address open the
+  // newsletter, so its sign-up form is in every footer checked here.
+  const port = await freePort()
+  server = await startServer(data.dir, { SMTP_URL: 'smtp://127.0.0.1:9', NEWSLETTER_FROM: 'reviews@example.com', DRAMALOG_BASE_URL: `http://127.0.0.1:${port}/` }, port)
 }, 180_000)
 
 afterAll(async () => {
@@ -38,12 +45,12 @@ describe('accessibility (axe-core in Chromium)', () => {
       } finally {
         await browser.close()
       }
-    })
+    }, 180_000)
   }
 
   it('finds no serious or critical problem on admin pages, on a phone, light and dark', async () => {
     for (const colorScheme of ['light', 'dark'] as const) await checkAdmin(colorScheme)
-  })
+  }, 180_000)
 
   async function checkAdmin(colorScheme: 'light' | 'dark') {
     const browser = await launchBrowser({ viewport: { width: 390, height: 844 }, bypassCSP: true, colorScheme })

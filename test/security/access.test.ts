@@ -9,6 +9,7 @@ import { recordDiaryEntry } from '../../src/services/diary.ts'
 import { addListEntry, createList } from '../../src/services/lists.ts'
 import { importFiles } from '../../src/services/import-files.ts'
 import { openSite, type Site } from '../../src/services/site.ts'
+import { insertSubscriber } from '../../src/store/newsletter.ts'
 import { findReviewBySlug } from '../../src/store/reviews.ts'
 import { SESSION_COOKIE } from '../../src/web/auth.ts'
 import { createApp } from '../../src/web/app.tsx'
@@ -28,6 +29,7 @@ let commentId: number
 let diaryId: number
 let listId: number
 let entryId: number
+let subscriberId: number
 const SLUG = 'guarded-review'
 
 /** Who may use an admin route. `own`: any signed-in user, but authors only on their own reviews and their comments. */
@@ -48,13 +50,18 @@ const ACCESS: Record<string, Access> = {
   'POST /admin/reviews/:id{[0-9]+}/restore/:rev{[0-9]+}': 'own',
   'POST /admin/comments/:id{[0-9]+}/:action{approve|trust|spam|delete}': 'own',
   'POST /admin/comments/:id{[0-9]+}/reply': 'own',
+  'GET /admin/newsletter': 'owner-or-editor',
+  'POST /admin/newsletter/test': 'owner-or-editor',
+  'POST /admin/newsletter/subscribers/:id{[0-9]+}/delete': 'owner-or-editor',
   'GET /admin/fediverse': 'owner',
   'POST /admin/fediverse/follow': 'owner',
 }
 
-// The only state-changing routes outside /admin: readers' comments, guarded by their origin, and
-// the fediverse inbox, guarded by HTTP signatures (test/e2e/fediverse.test.ts sends it forged ones).
-const PUBLIC_WRITES = ['POST /reviews/:slug/comments', 'POST /ap/inbox']
+// The only state-changing routes outside /admin: readers' comments and newsletter sign-ups, guarded
+// by their origin; unsubscribing, guarded by the token in its address (mail programs post it from
+// their own servers, RFC 8058); the fediverse inbox, guarded by HTTP signatures
+// (test/e2e/fediverse.test.ts sends it forged ones).
+const PUBLIC_WRITES = ['POST /reviews/:slug/comments', 'POST /newsletter', 'POST /newsletter/unsubscribe', 'POST /ap/inbox']
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS'])
 
@@ -89,6 +96,7 @@ function concrete(path: string, missing = false): string {
     if (path.startsWith('/admin/comments/')) return String(commentId)
     if (path.startsWith('/admin/diary/')) return String(diaryId)
     if (path.startsWith('/admin/lists/')) return String(listId)
+    if (path.startsWith('/admin/newsletter/')) return String(subscriberId)
     throw new Error(`no sample id for ${path}`)
   }).replace(/\*$/, 'x')
 }
@@ -110,6 +118,7 @@ function validBody(r: Route, csrf: string): Record<string, string> {
   if (r.path.includes('/entries')) return { _csrf: csrf, title: 'Sneaky Entry', to: 'up' }
   if (r.path.startsWith('/admin/lists')) return { _csrf: csrf, title: 'Sneaky List', status: 'published' }
   if (r.path === '/admin/fediverse/follow') return { _csrf: csrf, account: '@someone@example.com' }
+  if (r.path === '/admin/newsletter/test') return { _csrf: csrf, to: 'someone@example.com' }
   if (r.path.endsWith('/reply')) return { _csrf: csrf, body: 'Sneaky reply' }
   return { _csrf: csrf }
 }
@@ -164,6 +173,9 @@ beforeAll(async () => {
   diaryId = await recordDiaryEntry(site, { title: 'Watched', status: 'finished', finishedOn: '2025-01-01' }, null)
   listId = (await createList(site, { title: 'Guarded List', status: 'published' }, null)).id
   entryId = await addListEntry(site, listId, { review: SLUG, note: 'Mine.' })
+  subscriberId = await site.db.transaction().execute((trx) =>
+    insertSubscriber(trx, { email: 'reader@example.org', confirmTokenHash: 'h', confirmExpiresAt: '2099-01-01T00:00:00Z', unsubscribeToken: 'u'.repeat(43), now: new Date().toISOString() }),
+  )
 })
 
 afterAll(async () => {
@@ -271,6 +283,16 @@ describe('CSRF', () => {
     const res = await client.post('/admin/login', { username: 'olive', password: PASSWORD })
     expect(res.status).toBe(403)
     expect(client.cookies.has(SESSION_COOKIE)).toBe(false)
+  })
+
+  it('refuses newsletter sign-ups with no origin or another site’s, changing nothing', async () => {
+    const before = await fingerprint()
+    const attempts: Record<string, string>[] = [{}, { origin: 'https://evil.example' }, { referer: 'https://evil.example/page' }, { origin: 'null' }]
+    for (const headers of attempts) {
+      const res = await app.request('/newsletter', { method: 'POST', body: new URLSearchParams({ email: 'victim@example.org' }), headers })
+      expect(res.status, JSON.stringify(headers)).toBe(403)
+    }
+    expect(await fingerprint()).toBe(before)
   })
 
   it('refuses public comments with no origin or another site’s, changing nothing', async () => {

@@ -21,6 +21,7 @@ const NAV = [
   { href: '/admin/lists', label: 'Lists', key: 'lists' },
   { href: '/admin/comments', label: 'Comments', key: 'comments' },
   { href: '/admin/import', label: 'Import', key: 'import', roles: ['owner', 'editor'] },
+  { href: '/admin/newsletter', label: 'Newsletter', key: 'newsletter', roles: ['owner', 'editor'] },
   { href: '/admin/fediverse', label: 'Fediverse', key: 'fediverse', owner: true },
   { href: '/admin/settings', label: 'Settings', key: 'settings', owner: true },
 ] as const satisfies readonly { href: string; label: string; key: string; owner?: true; roles?: readonly Role[] }[]

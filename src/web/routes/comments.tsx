@@ -39,8 +39,8 @@ const FORM_TIME_COOKIE = 'dramalog_form_time'
 // The smallest transparent GIF: what the form-time address answers with.
 const PIXEL = Uint8Array.from(Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64'))
 
-/** The address a comment came from, for the rate limit (the socket's, as for login throttling). */
-function clientAddress(c: C): string {
+/** The address a public form came from, for the rate limits (the socket's, as for login throttling). */
+export function clientAddress(c: C): string {
   try {
     return getConnInfo(c).remote.address ?? 'unknown'
   } catch {
@@ -58,7 +58,7 @@ function clientAddress(c: C): string {
  * since the form carries no privilege; it still meets the honeypot, the signed form time, the link
  * limit, the per-address rate limit and moderation.
  */
-export function sameOriginOnly(site: Site): MiddlewareHandler<AuthEnv> {
+export function sameOriginOnly(site: Site, refusal = 'This comment was sent from another site and was refused.'): MiddlewareHandler<AuthEnv> {
   // The site's public address, and a static copy's whose review pages post their forms here.
   const configured = [site.baseUrl, site.staticUrl].flatMap((u) => (u ? [new URL(u).host] : []))
   return async function sameOrigin(c, next) {
@@ -73,7 +73,7 @@ export function sameOriginOnly(site: Site): MiddlewareHandler<AuthEnv> {
     }
     const origin = hostOf(c.req.header('origin'))
     const from = origin ?? hostOf(c.req.header('referer'))
-    if (from === null || !hosts.has(from)) return c.text('This comment was sent from another site and was refused.', 403)
+    if (from === null || !hosts.has(from)) return c.text(refusal, 403)
     return next()
   }
 }
