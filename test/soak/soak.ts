@@ -3,7 +3,10 @@
 // every kind of page and feed, searches, comments posted the way a browser posts them (form time,
 // minimum fill time, one address per writer so the per-address limit is respected), and a signed-in
 // author editing reviews against their current revision. Every 10 s it prints requests, errors,
-// latency and the server's memory; at the end, a verdict on memory growth.
+// latency and the server's memory; at the end, a verdict on memory growth. The memory is read
+// after a full garbage collection in the server (test/soak/memory-probe.cjs): the live heap and
+// what the process holds outside the JavaScript heap are what grow when something leaks, while RSS
+// as a whole also follows the heap room V8 keeps, which widens as the request rate rises.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { request as httpRequest, Agent } from 'node:http'
 import { join } from 'node:path'
@@ -22,8 +25,10 @@ export type SoakOptions = { seconds: number; reviews: number; intervalSeconds?: 
 export const KINDS = ['read', 'search', 'comment', 'edit'] as const
 type Kind = (typeof KINDS)[number]
 type Sample = { kind: Kind; ms: number; ok: boolean; status: number; path: string }
-export type Interval = { at: number; requests: number; errors: number; p50: number; p99: number; rssMb: number; heapMb: number; byKind: Record<Kind, number> }
-export type SoakSummary = { intervals: Interval[]; requests: number; errors: number; byKind: Record<Kind, number>; errorSamples: string[]; memory: { earlyMb: number; lateMb: number; growth: number; verdict: 'flat' | 'grows' } }
+export type Interval = { at: number; requests: number; errors: number; p50: number; p99: number; rssMb: number; heapMb: number; heapTotalMb: number; nativeMb: number; byKind: Record<Kind, number> }
+export type SoakSummary = { intervals: Interval[]; requests: number; errors: number; byKind: Record<Kind, number>; errorSamples: string[]; memory: { live: Trend; native: Trend; rss: Trend; verdict: 'flat' | 'grows' } }
+/** Median of a figure over the first and the last third of the intervals after warm-up. */
+export type Trend = { earlyMb: number; lateMb: number; growth: number; grows: boolean }
 
 const USER = { username: 'soak', password: 'soak-password-1234', displayName: 'Soak Author' }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -47,25 +52,25 @@ async function generateSite(dataDir: string, reviews: number): Promise<{ id: num
   }
 }
 
-/** The server's resident memory (from /proc) and JavaScript heap in use (from a diagnostic report the server writes on SIGUSR2). */
-async function serverMemory(pid: number, reportDir: string): Promise<{ rssMb: number; heapMb: number }> {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0)
-  for (const f of readdirSync(reportDir)) rmSync(join(reportDir, f), { force: true })
+type Memory = { rssMb: number; heapMb: number; heapTotalMb: number; nativeMb: number }
+
+/**
+ * The server's memory right after a full garbage collection, as the probe preloaded into it writes
+ * on SIGUSR2: resident set, live JavaScript heap, heap held from the system, and the rest of the
+ * resident set (native: SQLite's page cache, buffers, code, malloc's arenas).
+ */
+async function serverMemory(pid: number, probeDir: string): Promise<Memory> {
+  for (const f of readdirSync(probeDir)) rmSync(join(probeDir, f), { force: true })
   process.kill(pid, 'SIGUSR2')
-  let heapMb = Number.NaN
-  for (let tries = 0; tries < 50 && Number.isNaN(heapMb); tries++) {
-    await sleep(100)
-    const [file] = readdirSync(reportDir).filter((f) => f.endsWith('.json'))
+  for (let tries = 0; tries < 100; tries++) {
+    await sleep(50)
+    const file = readdirSync(probeDir).find((f) => f.endsWith('.json'))
     if (!file) continue
-    try {
-      const report = JSON.parse(readFileSync(join(reportDir, file), 'utf8')) as { javascriptHeap: { usedMemory: number } }
-      heapMb = report.javascriptHeap.usedMemory / 1024 ** 2
-    } catch {
-      // Still being written: read it again on the next try.
-    }
+    const m = JSON.parse(readFileSync(join(probeDir, file), 'utf8')) as NodeJS.MemoryUsage
+    const mb = (n: number) => n / 1024 ** 2
+    return { rssMb: mb(m.rss), heapMb: mb(m.heapUsed), heapTotalMb: mb(m.heapTotal), nativeMb: mb(m.rss - m.heapTotal) }
   }
-  return { rssMb: rssKb / 1024, heapMb }
+  throw new Error(`the server (pid ${pid}) wrote no memory figures within 5 s of SIGUSR2`)
 }
 
 /** A POST from a given local address (127.0.1.x): each comment writer is its own reader for the rate limit. */
@@ -96,11 +101,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakSummary> {
   const log = options.log ?? ((line: string) => console.log(line))
   const intervalMs = (options.intervalSeconds ?? 10) * 1000
   const data = tempDataDir('dramalog-soak-')
-  const reportDir = join(data.dir, 'reports')
-  mkdirSync(reportDir)
+  const probeDir = join(data.dir, 'memory')
+  mkdirSync(probeDir)
   const siteDir = join(data.dir, 'site')
   const reviews = await generateSite(siteDir, options.reviews)
-  const server = await startServer(siteDir, { NODE_OPTIONS: `--report-on-signal --report-signal=SIGUSR2 --report-directory=${reportDir} --report-compact` })
+  const server = await startServer(siteDir, { NODE_OPTIONS: `--require ${join(import.meta.dirname, 'memory-probe.cjs')}`, DRAMALOG_SOAK_PROBE_DIR: probeDir })
   const base = server.url
   const pid = server.process.pid!
   const samples: Sample[] = []
@@ -228,16 +233,16 @@ export async function runSoak(options: SoakOptions): Promise<SoakSummary> {
   const intervals: Interval[] = []
   const started = Date.now()
   const reporter = (async () => {
-    log('   time  requests  errors    p50 ms    p99 ms   RSS MB  heap MB   read search comment edit')
+    log('   time  requests  errors    p50 ms    p99 ms   RSS MB  live MB  held MB native MB   read search comment edit')
     while (running()) {
       await sleep(Math.min(intervalMs, Math.max(0, deadline - Date.now())))
       const batch = samples.splice(0)
       const ms = batch.map((s) => s.ms).sort((a, b) => a - b)
-      const memory = await serverMemory(pid, reportDir)
+      const memory = await serverMemory(pid, probeDir)
       const byKind = Object.fromEntries(KINDS.map((k) => [k, batch.filter((s) => s.kind === k).length])) as Record<Kind, number>
       const row: Interval = { at: (Date.now() - started) / 1000, requests: batch.length, errors: batch.filter((s) => !s.ok).length, p50: quantile(ms, 0.5), p99: quantile(ms, 0.99), ...memory, byKind }
       intervals.push(row)
-      log(`${row.at.toFixed(0).padStart(6)}s ${String(row.requests).padStart(9)} ${String(row.errors).padStart(7)} ${row.p50.toFixed(1).padStart(9)} ${row.p99.toFixed(1).padStart(9)} ${row.rssMb.toFixed(1).padStart(8)} ${row.heapMb.toFixed(1).padStart(8)} ${KINDS.map((k) => String(byKind[k]).padStart(k.length)).join(' ')}`)
+      log(`${row.at.toFixed(0).padStart(6)}s ${String(row.requests).padStart(9)} ${String(row.errors).padStart(7)} ${row.p50.toFixed(1).padStart(9)} ${row.p99.toFixed(1).padStart(9)} ${row.rssMb.toFixed(1).padStart(8)} ${row.heapMb.toFixed(1).padStart(8)} ${row.heapTotalMb.toFixed(1).padStart(8)} ${row.nativeMb.toFixed(1).padStart(9)} ${KINDS.map((k) => String(byKind[k]).padStart(k.length)).join(' ')}`)
     }
   })()
 
@@ -258,14 +263,20 @@ export async function runSoak(options: SoakOptions): Promise<SoakSummary> {
   }
 
   // Memory: the first intervals are warm-up (caches filling, code compiling). Past them, the
-  // median RSS of the last third is compared with that of the first third.
+  // medians of the last third are compared with those of the first third.
   const warm = intervals.slice(Math.min(intervals.length - 1, Math.max(1, Math.floor(intervals.length * 0.2))))
   const third = Math.max(1, Math.floor(warm.length / 3))
-  const earlyMb = median(warm.slice(0, third).map((i) => i.rssMb))
-  const lateMb = median(warm.slice(-third).map((i) => i.rssMb))
-  const growth = earlyMb ? (lateMb - earlyMb) / earlyMb : 0
-  const verdict = growth > 0.2 && lateMb - earlyMb > 30 ? 'grows' : 'flat'
-  return { intervals, requests: Object.values(totals).reduce((a, b) => a + b, 0), errors, byKind: totals, errorSamples, memory: { earlyMb, lateMb, growth, verdict } }
+  const trend = (figure: (i: Interval) => number, slackMb: number): Trend => {
+    const earlyMb = median(warm.slice(0, third).map(figure))
+    const lateMb = median(warm.slice(-third).map(figure))
+    const growth = earlyMb ? (lateMb - earlyMb) / earlyMb : 0
+    return { earlyMb, lateMb, growth, grows: growth > 0.2 && lateMb - earlyMb > slackMb }
+  }
+  const live = trend((i) => i.heapMb, 10)
+  const native = trend((i) => i.nativeMb, 30)
+  const rss = trend((i) => i.rssMb, 30)
+  const verdict = live.grows || native.grows ? 'grows' : 'flat'
+  return { intervals, requests: Object.values(totals).reduce((a, b) => a + b, 0), errors, byKind: totals, errorSamples, memory: { live, native, rss, verdict } }
 }
 
 /** Prints the summary lines. */
@@ -273,8 +284,12 @@ export function describeSoak(s: SoakSummary, log: (line: string) => void = conso
   const p99s = s.intervals.map((i) => i.p99)
   log(`Requests: ${s.requests.toLocaleString('en-US')} (${KINDS.map((k) => `${k} ${s.byKind[k].toLocaleString('en-US')}`).join(', ')}); errors: ${s.errors}`)
   log(`p99 latency per interval: min ${Math.min(...p99s).toFixed(1)} ms, median ${median(p99s).toFixed(1)} ms, max ${Math.max(...p99s).toFixed(1)} ms`)
-  log(`Memory rule: skip the first 20% of intervals (warm-up); memory grows when the median RSS of the last third exceeds that of the first third by more than 20% and 30 MB.`)
-  log(`Memory: RSS ${s.memory.earlyMb.toFixed(1)} MB early, ${s.memory.lateMb.toFixed(1)} MB late (${(s.memory.growth * 100).toFixed(1)}%): ${s.memory.verdict === 'flat' ? 'flat' : 'GROWS'}`)
+  log(
+    'Memory rule: after a full garbage collection in the server, skipping the first 20% of intervals (warm-up), memory grows when the median of the last ' +
+      'third exceeds that of the first third by more than 20% and 10 MB for the live heap, or 20% and 30 MB for the memory outside the heap.',
+  )
+  const show = (name: string, t: Trend) => `${name} ${t.earlyMb.toFixed(1)} → ${t.lateMb.toFixed(1)} MB (${t.growth >= 0 ? '+' : ''}${(t.growth * 100).toFixed(1)}%)`
+  log(`Memory: ${show('live heap', s.memory.live)}, ${show('outside the heap', s.memory.native)}: ${s.memory.verdict === 'flat' ? 'flat' : 'GROWS'}; ${show('RSS', s.memory.rss)} (RSS also follows the heap room V8 keeps)`)
   for (const e of s.errorSamples) log(`  error: ${e}`)
 }
 
