@@ -14,6 +14,7 @@ import * as m0006 from './migrations/0006-imports.ts'
 import * as m0007 from './migrations/0007-list-keys.ts'
 import * as m0008 from './migrations/0008-lists.ts'
 import * as m0010 from './migrations/0010-activitypub.ts'
+import * as m0012 from './migrations/0012-review-language.ts'
 import type { DB } from './schema.ts'
 import { CONTENT_CHANNEL } from './settings.ts'
 
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007-list-keys': m0007,
   '0008-lists': m0008,
   '0010-activitypub': m0010,
+  '0012-review-language': m0012,
 }
 
 /** The name of the newest migration: the schema a fully migrated database has. */

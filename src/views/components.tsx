@@ -3,7 +3,7 @@ import type { FC } from 'hono/jsx'
 import type { HtmlEscapedString } from 'hono/utils/html'
 import { posterKey, posterVariantPath, POSTER_WIDTHS } from '../domain/media-paths.ts'
 import { meterGoodness, meterText } from '../domain/meter.ts'
-import type { Translator } from '../domain/i18n.ts'
+import { isSameLanguage, type Translator } from '../domain/i18n.ts'
 import type { PosterImage, ReviewSummary } from '../domain/records.ts'
 import type { MeterSettings } from '../domain/settings.ts'
 import { factsLine } from './format.ts'
@@ -93,6 +93,10 @@ export const ReviewCard: FC<CardProps> = (props) => {
   return html
 }
 
+/** The `lang` of a review's own words in a list, when they are not in the site's language. */
+export const summaryLang = (r: Pick<ReviewSummary, 'language'>, tr: Translator): string | undefined =>
+  r.language && !isSameLanguage(r.language, tr.lang) ? r.language : undefined
+
 const CardView: FC<CardProps> = ({ tr, review: r, meter, eager, note }) => (
   <li class="card">
     <a class="card-link" href={`/reviews/${encodeURIComponent(r.slug)}`}>
@@ -109,7 +113,7 @@ const CardView: FC<CardProps> = ({ tr, review: r, meter, eager, note }) => (
         </span>
         {r.nativeTitle && <span class="card-native" lang="und">{r.nativeTitle}</span>}
         {note && <span class="card-note">{note}</span>}
-        {r.headline && <span class="card-headline">{r.headline}</span>}
+        {r.headline && <span class="card-headline" lang={summaryLang(r, tr)}>{r.headline}</span>}
       </span>
     </a>
     <p class="card-foot">

@@ -2,7 +2,7 @@ import type { FC } from 'hono/jsx'
 import { type Translator, translatorFor } from '../domain/i18n.ts'
 import { paragraphsOf, type ListEntry, type ListSummary, type ShowList } from '../domain/lists.ts'
 import type { MeterSettings } from '../domain/settings.ts'
-import { Meter, Poster } from './components.tsx'
+import { Meter, Poster, summaryLang } from './components.tsx'
 import { rich } from './format.ts'
 import { Layout, type Chrome } from './layout.tsx'
 
@@ -32,7 +32,8 @@ function entryFacts(e: ListEntry): string {
   return [year === null ? null : String(year), origin, s?.platform].filter(Boolean).join(' · ')
 }
 
-const ListItem: FC<{ tr: Translator; entry: ListEntry; ranked: boolean; meter: MeterSettings; eager: boolean }> = ({ tr: { t }, entry: e, ranked, meter, eager }) => {
+const ListItem: FC<{ tr: Translator; entry: ListEntry; ranked: boolean; meter: MeterSettings; eager: boolean }> = ({ tr, entry: e, ranked, meter, eager }) => {
+  const { t } = tr
   const summary = e.review?.summary ?? null
   const href = summary ? `/reviews/${encodeURIComponent(summary.slug)}` : null
   const title = summary?.title ?? e.title
@@ -55,7 +56,7 @@ const ListItem: FC<{ tr: Translator; entry: ListEntry; ranked: boolean; meter: M
           {summary?.season ? <span class="card-season"> · S{summary.season}</span> : null}
         </h2>
         {summary?.nativeTitle && <p class="card-native" lang="und">{summary.nativeTitle}</p>}
-        {summary?.headline && <p class="list-entry-headline">{summary.headline}</p>}
+        {summary?.headline && <p class="list-entry-headline" lang={summaryLang(summary, tr)}>{summary.headline}</p>}
         {e.note && (
           <div class="list-entry-note">
             <Description text={e.note} />

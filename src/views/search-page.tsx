@@ -6,7 +6,7 @@ import {
   type SearchRequest,
 } from '../domain/search.ts'
 import type { MeterSettings } from '../domain/settings.ts'
-import { Meter, Poster } from './components.tsx'
+import { Meter, Poster, summaryLang } from './components.tsx'
 import { factsLine, rich } from './format.ts'
 import { Layout, type Chrome } from './layout.tsx'
 
@@ -78,7 +78,7 @@ const Hit: FC<{ tr: Translator; hit: SearchHit; meter: MeterSettings; eager: boo
           </p>
         )}
         {hit.headline && (
-          <p class="hit-headline">
+          <p class="hit-headline" lang={summaryLang(r, tr)}>
             <Marked text={hit.headline} />
           </p>
         )}

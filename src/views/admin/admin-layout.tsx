@@ -1,5 +1,7 @@
+import { raw } from 'hono/html'
 import type { Child, FC } from 'hono/jsx'
 import { type MessageKey, translatorFor } from '../../domain/i18n.ts'
+import { serializeJsonLd } from '../../domain/structured-data.ts'
 import type { Role, SessionUser } from '../../domain/user.ts'
 import type { Chrome } from '../layout.tsx'
 
@@ -29,6 +31,18 @@ const NAV = [
 /** What each role is called. */
 export const ROLE_KEYS: Record<Role, MessageKey> = { owner: 'admin.role.owner', editor: 'admin.role.editor', author: 'admin.role.author' }
 
+/** The words admin.js shows, by the names it asks for them. */
+const SCRIPT_MESSAGES = {
+  unsaved: 'adminScript.unsaved',
+  restore: 'adminScript.restore',
+  discard: 'adminScript.discard',
+  livePreview: 'adminScript.livePreview',
+  livePreviewTitle: 'adminScript.livePreviewTitle',
+  section: 'editor.section',
+  drag: 'adminScript.drag',
+  reorderFailed: 'adminScript.reorderFailed',
+} as const satisfies Record<string, MessageKey>
+
 /** Whether a navigation entry is for this user: `owner` entries for owners, `roles` entries for those roles. */
 const isShownTo = (n: (typeof NAV)[number], role: Role) =>
   (!('owner' in n) || role === 'owner') && (!('roles' in n) || (n.roles as readonly Role[]).includes(role))
@@ -47,7 +61,13 @@ export const AdminLayout: FC<{ chrome: AdminChrome; title: string; active?: stri
       <title>{t('admin.title', { page: title, site: chrome.settings.name })}</title>
       <meta name="color-scheme" content="light dark" />
       <link rel="stylesheet" href={chrome.cssHref} />
-      {chrome.scriptHref && <script src={chrome.scriptHref} defer></script>}
+      {chrome.scriptHref && (
+        <>
+          {/* A data block, never run; escaped so no message can end the element. */}
+          <script type="application/json" id="admin-messages">{raw(serializeJsonLd(Object.fromEntries(Object.entries(SCRIPT_MESSAGES).map(([name, key]) => [name, t(key)]))))}</script>
+          <script src={chrome.scriptHref} defer></script>
+        </>
+      )}
     </head>
     <body class="admin">
       <a class="skip-link" href="#main">{t('layout.skip')}</a>
