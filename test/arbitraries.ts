@@ -138,6 +138,8 @@ export const reviewDocumentInput: fc.Arbitrary<ReviewDocumentInput> = fc.record(
     songs: fc.array(lineText(200), { maxLength: 3 }),
     status: fc.constantFrom('draft', 'scheduled', 'published', 'unpublished'),
     author: nullable(lineText(120)),
+    // Tags in other spellings than the canonical one too (`zh-hant-tw`, `JA`): reading canonicalises them.
+    language: fc.constantFrom('ko', 'ja', 'ko-KR', 'en', 'zh-hant-tw', 'th', 'JA', 'es-419', 'tl'),
     publishedAt: nullable(fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString())),
     source: nullable(fc.record({ id: lineText(500), url: nullable(fc.webUrl({ validSchemes: ['https', 'http'] })) })),
   },

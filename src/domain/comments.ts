@@ -1,6 +1,10 @@
 import { createHmac } from 'node:crypto'
 import { z } from 'zod'
+import { translatorFor } from './i18n.ts'
 import type { Role } from './user.ts'
+
+// Messages to readers come from the English catalogue; pages show them in the site's language.
+const EN = translatorFor('en').t
 
 /** Where a comment stands: every new one waits (`pending`) unless its writer is trusted. */
 export const COMMENT_STATUSES = ['pending', 'approved', 'spam'] as const
@@ -51,19 +55,19 @@ export function normalizeWebsite(text: string): string | null {
 /** What a valid comment holds after checking. */
 export const CommentInput = z.object({
   name: z
-    .string({ message: 'Please enter your name.' })
+    .string({ message: EN('form.comment.nameMissing') })
     .trim()
-    .min(1, 'Please enter your name.')
-    .max(COMMENT_LIMITS.name, `Please keep your name under ${COMMENT_LIMITS.name} characters.`)
-    .refine((n) => !/:\/\/|www\./i.test(n), 'Please leave links out of your name.'),
+    .min(1, EN('form.comment.nameMissing'))
+    .max(COMMENT_LIMITS.name, EN('form.comment.nameTooLong', { max: COMMENT_LIMITS.name }))
+    .refine((n) => !/:\/\/|www\./i.test(n), EN('form.comment.nameLinks')),
   email: z.preprocess(
     blank,
     z
       .string()
       .trim()
       .toLowerCase()
-      .max(COMMENT_LIMITS.email, 'This email address is too long.')
-      .regex(/^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/, 'This email address does not look right.')
+      .max(COMMENT_LIMITS.email, EN('form.comment.emailTooLong'))
+      .regex(/^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/, EN('form.comment.emailInvalid'))
       .nullable()
       .default(null),
   ),
@@ -71,24 +75,24 @@ export const CommentInput = z.object({
     blank,
     z
       .string()
-      .max(COMMENT_LIMITS.website, 'This web address is too long.')
+      .max(COMMENT_LIMITS.website, EN('form.comment.websiteTooLong'))
       .transform((w, ctx) => {
         const url = normalizeWebsite(w)
         if (url) return url
-        ctx.addIssue({ code: 'custom', message: 'Use a web address such as https://example.com.' })
+        ctx.addIssue({ code: 'custom', message: EN('form.comment.websiteInvalid') })
         return z.NEVER
       })
       .nullable()
       .default(null),
   ),
   body: z
-    .string({ message: 'Please write a comment.' })
+    .string({ message: EN('form.comment.bodyMissing') })
     .transform((b) => b.replace(/\r\n?/g, '\n').trim())
     .pipe(
       z
         .string()
-        .min(1, 'Please write a comment.')
-        .max(COMMENT_LIMITS.body, `Please keep it under ${COMMENT_LIMITS.body.toLocaleString('en')} characters.`),
+        .min(1, EN('form.comment.bodyMissing'))
+        .max(COMMENT_LIMITS.body, EN('form.comment.bodyTooLong', { max: COMMENT_LIMITS.body })),
     ),
   parentId: z.preprocess(blank, z.coerce.number().int().positive().nullable().default(null)),
 })
@@ -103,7 +107,7 @@ export function parseCommentForm(values: CommentFormValues):
   for (const i of r.error.issues) {
     const key = String(i.path[0] ?? 'form')
     const field: CommentField = key === 'name' || key === 'email' || key === 'website' || key === 'body' ? key : 'form'
-    errors[field] ??= field === 'form' ? 'This reply could not be matched to a comment.' : i.message
+    errors[field] ??= field === 'form' ? EN('form.comment.replyUnmatched') : i.message
   }
   return { ok: false, errors }
 }

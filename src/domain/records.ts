@@ -37,6 +37,8 @@ export type ReviewSummary = {
   meter: { value: number; max: number } | null
   hook: string | null
   headline: string | null
+  /** The review's language when it says one (BCP 47). */
+  language: string | null
   poster: { src: string; alt: string | null; image: PosterImage | null } | null
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { findCountry } from './countries.ts'
+import { canonicalLanguageTag } from './i18n.ts'
 import { isSlug } from './slug.ts'
 
 /** External databases a review can link to; other sites are kept under their own name. */
@@ -94,6 +95,20 @@ export const Source = z.object({
   url: SafeUrl.nullable().default(null),
 })
 
+/** The language a review is written in: a BCP 47 tag, kept in its canonical spelling (`ko-kr` → `ko-KR`). */
+export const LanguageTag = z
+  .string()
+  .trim()
+  .max(35)
+  .transform((tag, ctx) => {
+    const canonical = canonicalLanguageTag(tag)
+    if (!canonical) {
+      ctx.addIssue({ code: 'custom', message: `"${tag}" is not a language tag such as en, ko or ja-JP` })
+      return z.NEVER
+    }
+    return canonical
+  })
+
 export const ReviewStatus = z.enum(['draft', 'scheduled', 'published', 'unpublished'])
 export type ReviewStatus = z.infer<typeof ReviewStatus>
 
@@ -134,6 +149,8 @@ export const ReviewDocument = z.object({
   songs: z.array(text(200).min(1)).max(100).default([]),
   status: ReviewStatus.default('published'),
   author: optionalText(120),
+  /** Absent when not said; pages then take the review to be in the site's language. */
+  language: LanguageTag.optional(),
   publishedAt: z.iso.datetime({ offset: true }).nullable().default(null),
   source: Source.nullable().default(null),
 })

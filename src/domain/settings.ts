@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { SITE_LANGUAGES, translatorFor } from './i18n.ts'
 
 export const MeterDirection = z.enum(['lower-is-better', 'higher-is-better'])
 export type MeterDirection = z.infer<typeof MeterDirection>
@@ -26,12 +27,18 @@ export const SiteSettings = z.object({
     .max(20)
     .refine((a) => new Set(a.map((s) => s.toLowerCase())).size === a.length, 'rubric aspects must be unique'),
   meter: MeterSettings,
+  /**
+   * How ambiguous numeric dates are read on import (`03/04/2024`). It has no part in how dates
+   * are shown: pages format them with `Intl` in the site's language.
+   */
   dateOrder: DateOrderSetting,
+  /** The language of the site's interface: menus, labels, dates and numbers. */
+  language: z.enum(SITE_LANGUAGES),
   baseUrl: z.string().url().nullable(),
   author: z.string().trim().max(120),
   perPage: z.number().int().min(1).max(100),
   /** The username of the site on the fediverse: `@reviews@example.com`. */
-  fediverseName: z.string().trim().toLowerCase().regex(/^[a-z0-9_]{1,30}$/, 'Use 1 to 30 letters a–z, digits or underscores.'),
+  fediverseName: z.string().trim().toLowerCase().regex(/^[a-z0-9_]{1,30}$/, translatorFor('en').t('form.settings.fediverseName')),
 })
 export type SiteSettings = z.infer<typeof SiteSettings>
 
@@ -44,6 +51,7 @@ export const DEFAULT_SETTINGS: SiteSettings = Object.freeze({
   rubric: [...DEFAULT_RUBRIC],
   meter: { name: 'Facepalm Meter', symbol: '🤦', max: 5, direction: 'lower-is-better', unit: 'facepalms' },
   dateOrder: 'auto',
+  language: 'en',
   baseUrl: null,
   author: 'The Dramalog reviewer',
   perPage: 12,

@@ -2,11 +2,12 @@
 // collections, and the documents that find the actor (WebFinger, host-meta, NodeInfo). Pure
 // writers: the services give them stored data and the site's addresses.
 import { ACTIVITY_JSON, ACTIVITY_STREAMS, articleId, createId, PUBLIC_AUDIENCE, type ActorUrls } from '../domain/activitypub.ts'
+import { translatorFor } from '../domain/i18n.ts'
 import type { ReviewRecord } from '../domain/records.ts'
 import type { SiteSettings } from '../domain/settings.ts'
 import { absoluteUrl, reviewPath, reviewPublishedAt, reviewTitle } from '../domain/structured-data.ts'
 import { slugify } from '../domain/slug.ts'
-import { escapeHtml, reviewFeedHtml } from './feeds.ts'
+import { escapeHtml, reviewFeedHtml, type FeedSettings } from './feeds.ts'
 
 const SECURITY = 'https://w3id.org/security/v1'
 type Json = Record<string, unknown>
@@ -46,13 +47,16 @@ export function hashtagName(tag: string): string {
  * body as feed readers get it, the poster as an image attachment with its alt text, and the tags as
  * hashtags pointing at the site's tag pages.
  */
-export function reviewArticle(record: ReviewRecord, urls: ActorUrls, settings: Pick<SiteSettings, 'meter'>): Json {
+export function reviewArticle(record: ReviewRecord, urls: ActorUrls, settings: FeedSettings): Json {
   const d = record.doc
+  // Mastodon reads the language of a post from its contentMap; the review's own, else the site's.
+  const language = d.language ?? settings.language ?? 'en'
+  const content = reviewFeedHtml(record, settings, urls.base)
   const attachment: Json[] = []
   if (d.poster?.src) {
     const url = absoluteUrl(urls.base, d.poster.src)
     const ext = /\.([a-z\d]+)$/i.exec(new URL(url).pathname)?.[1]?.toLowerCase() ?? ''
-    const image: Json = { type: 'Image', mediaType: IMAGE_TYPES[ext] ?? 'image/jpeg', url, name: d.poster.alt ?? `Poster for ${d.title}` }
+    const image: Json = { type: 'Image', mediaType: IMAGE_TYPES[ext] ?? 'image/jpeg', url, name: d.poster.alt ?? translatorFor(settings.language).t('review.posterAlt', { title: d.title }) }
     if (record.posterImage) Object.assign(image, { width: record.posterImage.width, height: record.posterImage.height })
     attachment.push(image)
   }
@@ -65,7 +69,8 @@ export function reviewArticle(record: ReviewRecord, urls: ActorUrls, settings: P
     attributedTo: urls.actor,
     name: reviewTitle(d),
     summary: d.hook ?? null,
-    content: reviewFeedHtml(record, settings, urls.base),
+    content,
+    contentMap: { [language]: content },
     mediaType: 'text/html',
     url: absoluteUrl(urls.base, reviewPath(d.slug)),
     published: new Date(reviewPublishedAt(record)).toISOString(),
@@ -78,7 +83,7 @@ export function reviewArticle(record: ReviewRecord, urls: ActorUrls, settings: P
 }
 
 /** The Create that announces a review to followers; its id is stable, so a repeated delivery is recognised. */
-export function createActivity(record: ReviewRecord, urls: ActorUrls, settings: Pick<SiteSettings, 'meter'>): Json {
+export function createActivity(record: ReviewRecord, urls: ActorUrls, settings: FeedSettings): Json {
   const object = reviewArticle(record, urls, settings)
   return {
     '@context': ACTIVITY_STREAMS,

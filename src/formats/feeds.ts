@@ -1,10 +1,14 @@
 import { Feed, type Item } from 'feed'
+import { translatorFor } from '../domain/i18n.ts'
 import { paragraphsOf, type ShowList } from '../domain/lists.ts'
 import { meterText } from '../domain/meter.ts'
 import type { ReviewRecord } from '../domain/records.ts'
 import type { SiteSettings } from '../domain/settings.ts'
 import { slugify } from '../domain/slug.ts'
 import { absoluteUrl, reviewAuthor, reviewPath, reviewPublishedAt, reviewTitle } from '../domain/structured-data.ts'
+
+/** What feed text needs of the settings: the meter, and the language of its interface words (English when not given). */
+export type FeedSettings = Pick<SiteSettings, 'meter'> & Partial<Pick<SiteSettings, 'language'>>
 
 export type FeedFormat = 'atom' | 'rss' | 'json'
 
@@ -17,7 +21,7 @@ export const FEED_TYPES: Record<FeedFormat, string> = {
 
 /** Everything a feed is built from: no I/O happens past this point. */
 export type FeedSource = {
-  settings: Pick<SiteSettings, 'name' | 'description' | 'author' | 'meter'>
+  settings: Pick<SiteSettings, 'name' | 'description' | 'author' | 'meter'> & Partial<Pick<SiteSettings, 'language'>>
   /** Absolute public address of the site; every link in the feed is made absolute against it. */
   baseUrl: string
   /** What the feed narrows the site to ("#thriller", "Japan"), or null for the whole site. */
@@ -58,37 +62,39 @@ function absolutizeHtml(html: string, baseUrl: string): string {
  * every section under its `Aspect – Verdict` heading. Spoiler sections carry a warning, since
  * readers drop the page's fold-out.
  */
-export function reviewFeedHtml(record: ReviewRecord, settings: Pick<SiteSettings, 'meter'>, baseUrl: string): string {
+export function reviewFeedHtml(record: ReviewRecord, settings: FeedSettings, baseUrl: string): string {
   const d = record.doc
+  const { t } = translatorFor(settings.language)
   const parts: string[] = []
   if (d.poster?.src) {
     const size = record.posterImage ? ` width="${record.posterImage.width}" height="${record.posterImage.height}"` : ''
-    parts.push(`<p><img src="${escapeHtml(absoluteUrl(baseUrl, d.poster.src))}" alt="${escapeHtml(d.poster.alt ?? `Poster for ${d.title}`)}"${size}></p>`)
+    parts.push(`<p><img src="${escapeHtml(absoluteUrl(baseUrl, d.poster.src))}" alt="${escapeHtml(d.poster.alt ?? t('review.posterAlt', { title: d.title }))}"${size}></p>`)
   }
   if (d.poster?.credit) parts.push(`<p><small>${escapeHtml(d.poster.credit)}</small></p>`)
   if (d.hook) parts.push(`<p><em>${escapeHtml(d.hook)}</em></p>`)
   if (d.meter) {
-    const direction = settings.meter.direction === 'lower-is-better' ? 'lower is better' : 'higher is better'
+    const level = t('index.level', { value: d.meter.value, max: d.meter.max })
+    const direction = t(settings.meter.direction === 'lower-is-better' ? 'feed.meterLower' : 'feed.meterHigher', { level: meterText(d.meter.value, d.meter.max, settings.meter) })
     parts.push(
-      `<p><strong>${escapeHtml(settings.meter.name)}: ${d.meter.value} of ${d.meter.max}</strong> ` +
+      `<p><strong>${escapeHtml(settings.meter.name)}: ${escapeHtml(level)}</strong> ` +
         `<span aria-hidden="true">${escapeHtml(settings.meter.symbol.repeat(d.meter.value))}</span> ` +
-        `(${escapeHtml(meterText(d.meter.value, d.meter.max, settings.meter))}, ${direction})</p>`,
+        `${escapeHtml(direction)}</p>`,
     )
   }
   const facts = [
     d.nativeTitle,
     d.year === null ? null : String(d.year),
     d.origin,
-    d.season === null ? null : `Season ${d.season}`,
+    d.season === null ? null : t('review.seasonN', { season: d.season }),
     d.platform,
-    d.firstWatch === null ? null : d.firstWatch ? 'First watch' : 'Rewatch',
+    d.firstWatch === null ? null : d.firstWatch ? t('review.firstWatch') : t('review.rewatch'),
   ].filter((f): f is string => !!f)
   if (facts.length) parts.push(`<p>${facts.map(escapeHtml).join(' · ')}</p>`)
   if (record.introHtml) parts.push(absolutizeHtml(record.introHtml, baseUrl))
   d.sections.forEach((s, i) => {
     parts.push(`<h2>${escapeHtml(s.verdict ? `${s.aspect} – ${s.verdict}` : s.aspect)}</h2>`)
-    if (s.score !== null) parts.push(`<p><strong>Score: ${s.score}${s.scoreMax === null ? '' : `/${s.scoreMax}`}</strong></p>`)
-    if (s.spoiler) parts.push('<p><strong>Spoiler warning:</strong> this section gives the story away.</p>')
+    if (s.score !== null) parts.push(`<p><strong>${escapeHtml(t('review.score'))} ${s.score}${s.scoreMax === null ? '' : `/${s.scoreMax}`}</strong></p>`)
+    if (s.spoiler) parts.push(`<p><strong>${escapeHtml(t('feed.spoilerLabel'))}</strong> ${escapeHtml(t('feed.spoiler'))}</p>`)
     parts.push(absolutizeHtml(record.sectionHtml[i] ?? '', baseUrl))
   })
   return cdataSafeHtml(parts.join('\n'))
@@ -153,13 +159,14 @@ function listFeedItem(list: ShowList, source: FeedSource, format: FeedFormat): I
   const title = clean(list.title)
   const author = clean(source.settings.author.trim() || source.settings.name)
   const summary = paragraphsOf(list.description)[0] ?? null
+  const listCategory = translatorFor(source.settings.language).t('feed.list')
   const item: Item = {
     title: asHtml ? escapeHtml(title) : title,
     link,
     date: new Date(list.updatedAt),
     published: new Date(list.publishedAt ?? list.createdAt),
     content: listFeedHtml(list, source.baseUrl),
-    category: [format === 'atom' ? { name: 'List', term: 'list' } : { name: 'List' }],
+    category: [format === 'atom' ? { name: listCategory, term: 'list' } : { name: listCategory }],
   }
   if (format !== 'rss') item.id = link
   if (summary) item.description = asHtml ? escapeHtml(summary) : clean(summary)
@@ -187,9 +194,9 @@ export function buildFeed(source: FeedSource, format: FeedFormat): string {
   const feed = new Feed({
     id: abs(selfPath ?? source.homePath),
     title,
-    description: clean(source.label ? `Reviews on ${settings.name}: ${source.label}.` : settings.description),
+    description: clean(source.label ? translatorFor(settings.language).t('feed.scoped', { site: settings.name, label: source.label }) : settings.description),
     link: abs(source.homePath),
-    language: 'en',
+    language: settings.language ?? 'en',
     updated: newest ?? source.emptyUpdated,
     generator: 'Dramalog',
     feedLinks,
@@ -207,7 +214,7 @@ export function buildFeed(source: FeedSource, format: FeedFormat): string {
   if (format === 'rss') return feed.rss2()
   const json = JSON.parse(feed.json1()) as Record<string, unknown> & { items: Record<string, unknown>[] }
   json.version = 'https://jsonfeed.org/version/1.1'
-  json.language = 'en'
+  json.language = settings.language ?? 'en'
   json.authors = [json.author]
   for (const item of json.items) if (item.author) item.authors = [item.author]
   return JSON.stringify(json, null, 2)

@@ -15,10 +15,17 @@ describe('writeJsonReviews / readJsonReviews', () => {
   })
 
   it('writes the keys in document order with camelCase names', () => {
-    const doc = ReviewDocument.parse({ slug: 'x', title: 'X', reviewedOn: '2024-03-17', firstWatch: true })
+    const doc = ReviewDocument.parse({ slug: 'x', title: 'X', reviewedOn: '2024-03-17', firstWatch: true, language: 'ko-kr' })
     const [written] = JSON.parse(writeJsonReviews([doc])) as Record<string, unknown>[]
     expect(Object.keys(written!)).toEqual(DOCUMENT_KEYS)
-    expect(written).toMatchObject({ slug: 'x', title: 'X', reviewedOn: '2024-03-17', firstWatch: true, nativeTitle: null })
+    expect(written).toMatchObject({ slug: 'x', title: 'X', reviewedOn: '2024-03-17', firstWatch: true, nativeTitle: null, language: 'ko-KR' })
+  })
+
+  it('leaves the language out when the review does not say it, and names the file and line of a bad one', () => {
+    const [written] = JSON.parse(writeJsonReviews([ReviewDocument.parse({ title: 'X' })])) as Record<string, unknown>[]
+    expect(written).not.toHaveProperty('language')
+    const bad = readJsonReviews('[\n  {\n    "title": "X",\n    "language": "not a tag"\n  }\n]', 'reviews.json')
+    expect(bad).toEqual({ ok: false, issues: [expect.objectContaining({ file: 'reviews.json', line: 4, field: '[0].language' })] })
   })
 
   it('reads a single document, with a BOM, as a list of one', () => {

@@ -54,6 +54,15 @@ describe('writeMarkdownReview / readMarkdownReview', () => {
     expect(readMarkdownReview(md, DEFAULT_RUBRIC)).toEqual({ ok: true, value: doc })
   })
 
+  it('carries the language of a review in the front matter, in its canonical spelling', () => {
+    const doc = ReviewDocument.parse({ title: '종이등', language: 'ko-kr' })
+    const md = writeMarkdownReview(doc)
+    expect(md).toContain('\nlanguage: ko-KR\n')
+    expect(readMarkdownReview(md, DEFAULT_RUBRIC)).toEqual({ ok: true, value: { ...doc, language: 'ko-KR' } })
+    const bad = readMarkdownReview('---\ntitle: X\nlanguage: klingon!\n---\n', DEFAULT_RUBRIC, 'k.md')
+    expect(bad).toMatchObject({ ok: false, issues: [{ file: 'k.md', line: 3, field: 'language' }] })
+  })
+
   it('round-trips any valid document', () => {
     fc.assert(
       fc.property(reviewDocument, (doc) => {

@@ -7,7 +7,7 @@ import type { SiteSettings } from '../domain/settings.ts'
 export type SectionForm = { aspect: string; verdict: string; body: string; score: string; scoreMax: string; spoiler: boolean }
 export type LinkForm = { site: string; label: string; url: string }
 export type ReviewForm = {
-  slug: string; title: string; nativeTitle: string; romanizedTitle: string; year: string; origin: string; season: string
+  slug: string; title: string; nativeTitle: string; romanizedTitle: string; language: string; year: string; origin: string; season: string
   episodes: string; platform: string; firstWatch: '' | 'yes' | 'no'; reviewedOn: string; meter: string; hook: string
   headline: string; intro: string; tags: string; people: string; songs: string; status: string; publishAt: string
   posterSrc: string; posterCredit: string; posterAlt: string; author: string
@@ -22,7 +22,7 @@ const blankSection = (aspect = ''): SectionForm => ({ aspect, verdict: '', body:
 /** A new review's form: one empty section per rubric aspect, in rubric order. */
 export function emptyForm(settings: SiteSettings): ReviewForm {
   return {
-    slug: '', title: '', nativeTitle: '', romanizedTitle: '', year: '', origin: '', season: '', episodes: '', platform: '',
+    slug: '', title: '', nativeTitle: '', romanizedTitle: '', language: '', year: '', origin: '', season: '', episodes: '', platform: '',
     firstWatch: '', reviewedOn: '', meter: '', hook: '', headline: '', intro: '', tags: '', people: '', songs: '',
     status: 'draft', publishAt: '', posterSrc: '', posterCredit: '', posterAlt: '', author: '',
     links: [], sections: settings.rubric.map((a) => blankSection(a)),
@@ -43,7 +43,7 @@ function formatPerson(p: Person): string {
 /** Fills the form from a stored document. */
 export function formFromDocument(doc: ReviewDocument): ReviewForm {
   return {
-    slug: str(doc.slug), title: doc.title, nativeTitle: str(doc.nativeTitle), romanizedTitle: str(doc.romanizedTitle),
+    slug: str(doc.slug), title: doc.title, nativeTitle: str(doc.nativeTitle), romanizedTitle: str(doc.romanizedTitle), language: str(doc.language),
     year: str(doc.year), origin: str(doc.origin), season: str(doc.season), episodes: str(doc.episodes), platform: str(doc.platform),
     firstWatch: doc.firstWatch === null ? '' : doc.firstWatch ? 'yes' : 'no', reviewedOn: str(doc.reviewedOn),
     meter: doc.meter ? String(doc.meter.value) : '', hook: str(doc.hook), headline: str(doc.headline), intro: doc.intro,
@@ -76,7 +76,7 @@ export function formFromBody(body: Body): ReviewForm {
   }
   const fw = one('firstWatch')
   return {
-    slug: one('slug'), title: one('title'), nativeTitle: one('nativeTitle'), romanizedTitle: one('romanizedTitle'), year: one('year'),
+    slug: one('slug'), title: one('title'), nativeTitle: one('nativeTitle'), romanizedTitle: one('romanizedTitle'), language: one('language'), year: one('year'),
     origin: one('origin'), season: one('season'), episodes: one('episodes'), platform: one('platform'),
     firstWatch: fw === 'yes' || fw === 'no' ? fw : '', reviewedOn: one('reviewedOn'), meter: one('meter'), hook: one('hook'),
     headline: one('headline'), intro: one('intro'), tags: one('tags'), people: one('people'), songs: one('songs'),
@@ -164,6 +164,7 @@ export function documentFromForm(form: ReviewForm, settings: SiteSettings): { ok
     title: form.title,
     nativeTitle: form.nativeTitle.trim() || null,
     romanizedTitle: form.romanizedTitle.trim() || null,
+    ...(form.language.trim() ? { language: form.language.trim() } : {}),
     year: int('year', form.year),
     origin,
     season: int('season', form.season),

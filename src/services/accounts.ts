@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { hash, verify } from '@node-rs/argon2'
 import { DramalogError, InvalidInputError, NotFoundError } from '../domain/errors.ts'
+import { translatorFor } from '../domain/i18n.ts'
 import { lockSeconds, NewUser, Password, THROTTLE, type Role, type SessionUser } from '../domain/user.ts'
 import { deleteExpiredSessions, deleteSession, deleteUserSessions, findSession, insertSession } from '../store/sessions.ts'
 import { clearThrottle, findThrottle, putThrottle } from '../store/throttle.ts'
@@ -10,12 +11,15 @@ import type { Site } from './site.ts'
 /** Sessions last two weeks. */
 export const SESSION_DAYS = 14
 
+// Messages shown on the sign-in page come from the English catalogue; the page shows them in the site's language.
+const EN = translatorFor('en').t
+
 /** Thrown when too many logins failed for an account or an address; says when to try again. */
 export class ThrottledError extends DramalogError {
   override name = 'ThrottledError' as const
   constructor(readonly retryAfterSeconds: number, what: 'account' | 'address') {
     const minutes = Math.ceil(retryAfterSeconds / 60)
-    super('forbidden', `Too many failed sign-ins for this ${what}. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`)
+    super('forbidden', EN(what === 'account' ? 'form.login.throttledAccount' : 'form.login.throttledAddress', { count: minutes }))
   }
 }
 
@@ -23,7 +27,7 @@ export class ThrottledError extends DramalogError {
 export class BadCredentialsError extends DramalogError {
   override name = 'BadCredentialsError' as const
   constructor() {
-    super('forbidden', 'Wrong username or password.')
+    super('forbidden', EN('form.login.wrong'))
   }
 }
 

@@ -4,6 +4,7 @@ import {
   type CommentFieldErrors, type CommentFormValues, type CommentStatus, type ModerationQueue,
 } from '../domain/comments.ts'
 import { DramalogError, NotFoundError } from '../domain/errors.ts'
+import { translatorFor } from '../domain/i18n.ts'
 import type { SessionUser } from '../domain/user.ts'
 import type { Tx } from '../store/db.ts'
 import {
@@ -17,15 +18,18 @@ import type { Site } from './site.ts'
 export const COMMENT_SECRET_KEY = 'comment_secret'
 
 /** What readers are told when the form is refused, by reason. */
+const EN = translatorFor('en').t
+
+/** Why a comment was refused, in the words of the English catalogue; pages show them in the site's language. */
 export const REFUSAL_MESSAGES = {
-  honeypot: 'Please leave the field labelled “Leave this empty” empty, then send your comment again.',
-  too_fast: 'That was quick! Please read your comment over for a moment, then send it again.',
-  stale: 'This form was open for more than a day, so it expired. Your text is still here: please send it again.',
-  invalid_stamp: 'We could not check when this form was filled in. Your text is still here: please send it again.',
-  invalid: 'Please check the fields marked below.',
-  too_many_links: `Please include at most ${COMMENT_RULES.maxLinks} links.`,
-  rate_limited: 'You have sent several comments in a short while.',
-  reply_refused: 'Replies go under a comment, not under another reply.',
+  honeypot: EN('form.comment.honeypot'),
+  too_fast: EN('form.comment.tooFast'),
+  stale: EN('form.comment.stale'),
+  invalid_stamp: EN('form.comment.invalidStamp'),
+  invalid: EN('form.comment.invalid'),
+  too_many_links: EN('form.comment.tooManyLinks', { max: COMMENT_RULES.maxLinks }),
+  rate_limited: EN('form.comment.rateLimited'),
+  reply_refused: EN('form.comment.replyRefused'),
 } as const
 export type RefusalReason = keyof typeof REFUSAL_MESSAGES
 
@@ -96,7 +100,7 @@ export async function postComment(site: Site, slug: string, values: CommentFormV
     const wait = rateLimitWait(await listRecentPosts(trx, ipHash, windowStart), now)
     if (wait > 0) {
       const minutes = Math.ceil(wait / 60)
-      const message = `${REFUSAL_MESSAGES.rate_limited} Please wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.`
+      const message = EN('form.comment.rateLimitedWait', { count: minutes })
       throw new CommentRefusedError('rate_limited', { form: message }, wait)
     }
     const key = trustKey(input)

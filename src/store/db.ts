@@ -15,6 +15,7 @@ import * as m0007 from './migrations/0007-list-keys.ts'
 import * as m0008 from './migrations/0008-lists.ts'
 import * as m0010 from './migrations/0010-activitypub.ts'
 import * as m0011 from './migrations/0011-newsletter.ts'
+import * as m0012 from './migrations/0012-review-language.ts'
 import type { DB } from './schema.ts'
 import { CONTENT_CHANNEL } from './settings.ts'
 
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008-lists': m0008,
   '0010-activitypub': m0010,
   '0011-newsletter': m0011,
+  '0012-review-language': m0012,
 }
 
 /** The name of the newest migration: the schema a fully migrated database has. */

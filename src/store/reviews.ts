@@ -37,6 +37,7 @@ function toRow(r: RenderedReview, now: string) {
     title: d.title,
     native_title: d.nativeTitle,
     romanized_title: d.romanizedTitle,
+    language: d.language ?? null,
     year: d.year,
     origin_code: d.origin ? (findCountry(d.origin)?.code ?? null) : null,
     season: d.season,
@@ -382,6 +383,7 @@ function toRecord(
     songs: songs.map((s) => s.title),
     status: row.status as ReviewStatus,
     author: row.author,
+    ...(row.language === null ? {} : { language: row.language }),
     publishedAt: row.published_at,
     source: row.source_id === null ? null : { id: row.source_id, url: row.source_url },
   }

@@ -71,6 +71,8 @@ export interface ReviewsTable {
   title: string
   native_title: string | null
   romanized_title: string | null
+  /** BCP 47 tag of the review's language; null when not said. */
+  language: string | null
   year: number | null
   origin_code: string | null
   season: number | null

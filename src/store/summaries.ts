@@ -20,6 +20,7 @@ export function toSummary(r: Pick<ReviewRow, (typeof SUMMARY_COLUMNS)[number]>):
     meter: r.meter_value === null || r.meter_max === null ? null : { value: r.meter_value, max: r.meter_max },
     hook: r.hook,
     headline: r.headline,
+    language: r.language,
     poster: r.poster_src
       ? {
           src: r.poster_src,
@@ -33,5 +34,5 @@ export function toSummary(r: Pick<ReviewRow, (typeof SUMMARY_COLUMNS)[number]>):
 /** The columns `toSummary` reads. */
 export const SUMMARY_COLUMNS = [
   'slug', 'title', 'native_title', 'year', 'origin_code', 'season', 'platform', 'first_watch', 'reviewed_on',
-  'meter_value', 'meter_max', 'hook', 'headline', 'poster_src', 'poster_alt', 'poster_width', 'poster_height', 'poster_color',
+  'meter_value', 'meter_max', 'hook', 'headline', 'language', 'poster_src', 'poster_alt', 'poster_width', 'poster_height', 'poster_color',
 ] as const

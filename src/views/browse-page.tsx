@@ -1,4 +1,5 @@
 import type { FC } from 'hono/jsx'
+import { type MessageKey, type Translator, translatorFor } from '../domain/i18n.ts'
 import { meterText } from '../domain/meter.ts'
 import type { Page, ReviewSummary } from '../domain/records.ts'
 import type { SiteSettings } from '../domain/settings.ts'
@@ -10,33 +11,34 @@ export type BrowseFacet = 'country' | 'platform' | 'year' | 'meter' | 'tag' | 'p
 export type BrowseOrder = 'newest' | 'oldest' | 'meter' | 'title'
 
 /** What each facet is called on index pages and in the kicker of its browse pages. */
-export const FACET_TITLES: Record<BrowseFacet, (s: SiteSettings) => string> = {
-  country: () => 'Countries',
-  platform: () => 'Platforms',
-  year: () => 'Years',
-  meter: (s) => s.meter.name,
-  tag: () => 'Tags',
-  people: () => 'People',
+const FACET_KEYS: Record<Exclude<BrowseFacet, 'meter'>, MessageKey> = {
+  country: 'nav.countries',
+  platform: 'nav.platforms',
+  year: 'browse.years',
+  tag: 'nav.tags',
+  people: 'browse.people',
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`
-export const reviewCount = (n: number) => plural(n, 'review')
+/** What a facet is called on index pages and in the kicker of its browse pages; the meter's is its own name. */
+export const facetTitle = (facet: BrowseFacet, settings: SiteSettings): string =>
+  facet === 'meter' ? settings.meter.name : translatorFor(settings.language).t(FACET_KEYS[facet])
 
 /** The heading of a browse page: "Reviews from South Korea", "Tagged thriller", "Keita Machida: 3 reviews". */
 export function browseHeading(facet: BrowseFacet, name: string, total: number, settings: SiteSettings): string {
+  const { t } = translatorFor(settings.language)
   switch (facet) {
     case 'country':
-      return `Reviews from ${name}`
+      return t('browse.fromCountry', { name })
     case 'platform':
-      return `Watched on ${name}`
+      return t('browse.onPlatform', { name })
     case 'year':
-      return `Dramas from ${name}`
+      return t('browse.fromYear', { name })
     case 'meter':
-      return `Rated ${meterText(Number(name), settings.meter.max, settings.meter)}`
+      return t('browse.rated', { level: meterText(Number(name), settings.meter.max, settings.meter) })
     case 'tag':
-      return `Tagged ${name}`
+      return t('browse.tagged', { name })
     case 'people':
-      return `${name}: ${reviewCount(total)}`
+      return t('browse.person', { name, reviews: t('count.reviews', { count: total }) })
   }
 }
 
@@ -49,23 +51,23 @@ export function browseHref(basePath: string, sort: BrowseOrder, page: number): s
   return `${basePath}${sort === 'newest' ? '' : `/sort/${sort}`}${page > 1 ? `/page/${page}` : ''}`
 }
 
-const SortLinks: FC<{ basePath: string; sort: BrowseOrder; settings: SiteSettings }> = ({ basePath, sort, settings }) => {
+const SortLinks: FC<{ tr: Translator; basePath: string; sort: BrowseOrder; settings: SiteSettings }> = ({ tr: { t }, basePath, sort, settings }) => {
   const options: [BrowseOrder, string][] = [
-    ['newest', 'Newest'],
-    ['oldest', 'Oldest'],
-    ['meter', 'Best first'],
-    ['title', 'A–Z'],
+    ['newest', t('sort.newest')],
+    ['oldest', t('sort.oldest')],
+    ['meter', t('sort.best')],
+    ['title', t('sort.title')],
   ]
   return (
-    <nav class="sort-links" aria-label="Sort reviews">
-      <span class="sort-label" id="sort-label">Sort</span>
+    <nav class="sort-links" aria-label={t('sort.label')}>
+      <span class="sort-label" id="sort-label">{t('sort.sort')}</span>
       <ul aria-labelledby="sort-label">
         {options.map(([key, label]) => (
           <li>
             {key === sort ? (
               <span aria-current="true">{label}</span>
             ) : (
-              <a href={browseHref(basePath, key, 1)} rel="nofollow" title={key === 'meter' ? `Best on the ${settings.meter.name} first` : undefined}>{label}</a>
+              <a href={browseHref(basePath, key, 1)} rel="nofollow" title={key === 'meter' ? t('sort.bestTitle', { meter: settings.meter.name }) : undefined}>{label}</a>
             )}
           </li>
         ))}
@@ -88,24 +90,26 @@ export const BrowsePage: FC<{
   roles: Record<string, string> | null
 }> = ({ chrome, facet, termKey, termName, sort, list, roles }) => {
   const { settings } = chrome
+  const tr = translatorFor(settings.language)
+  const { t } = tr
   const basePath = `/${facet}/${encodeURIComponent(termKey)}`
   const heading = browseHeading(facet, termName, list.total, settings)
-  const pageSuffix = list.page > 1 ? ` · page ${list.page}` : ''
+  const pageSuffix = list.page > 1 ? ` · ${t('browse.pageN', { page: list.page })}` : ''
   const allRoles = roles ? [...new Set(Object.values(roles).flatMap((r) => r.split(', ')))].join(' · ') : ''
   return (
     <Layout
       chrome={chrome}
       title={`${heading}${pageSuffix} · ${settings.name}`}
-      description={`${heading}: ${reviewCount(list.total)} on ${settings.name}.`}
+      description={t('browse.description', { heading, reviews: t('count.reviews', { count: list.total }), site: settings.name })}
       canonicalPath={browseHref(basePath, sort, list.page)}
     >
       <div class="wrap">
         <header class="list-head browse-head">
           <div class="browse-title">
-            <p class="kicker"><a href={`/${facet}`}>{FACET_TITLES[facet](settings)}</a></p>
+            <p class="kicker"><a href={`/${facet}`}>{facetTitle(facet, settings)}</a></p>
             <h1>
               {heading}
-              {list.page > 1 && <span class="browse-page-no">, page {list.page}</span>}
+              {list.page > 1 && <span class="browse-page-no">{t('browse.pageSuffix', { page: list.page })}</span>}
             </h1>
             {facet === 'meter' && (
               <p class="browse-meter">
@@ -114,25 +118,26 @@ export const BrowsePage: FC<{
             )}
           </div>
           <p class="count">
-            {facet === 'people' && allRoles ? allRoles : reviewCount(list.total)}
+            {facet === 'people' && allRoles ? allRoles : t('count.reviews', { count: list.total })}
           </p>
         </header>
-        {list.total > 1 && <SortLinks basePath={basePath} sort={sort} settings={settings} />}
+        {list.total > 1 && <SortLinks tr={tr} basePath={basePath} sort={sort} settings={settings} />}
         {list.items.length === 0 ? (
-          <p class="empty">No reviews at this level yet.</p>
+          <p class="empty">{t('browse.empty')}</p>
         ) : (
           <ul class="cards">
             {list.items.map((r, i) => (
-              <ReviewCard review={r} meter={settings.meter} eager={i < 4} note={roles?.[r.slug] ?? null} />
+              <ReviewCard tr={tr} review={r} meter={settings.meter} eager={i < 4} note={roles?.[r.slug] ?? null} />
             ))}
           </ul>
         )}
         <Pagination
+          tr={tr}
           page={list.page}
           pageCount={list.pageCount}
           href={(n) => browseHref(basePath, sort, n)}
-          prevLabel={sort === 'newest' ? 'Newer' : sort === 'oldest' ? 'Older' : 'Previous'}
-          nextLabel={sort === 'newest' ? 'Older' : sort === 'oldest' ? 'Newer' : 'Next'}
+          prevLabel={t(sort === 'newest' ? 'pages.newer' : sort === 'oldest' ? 'pages.older' : 'pages.previous')}
+          nextLabel={t(sort === 'newest' ? 'pages.older' : sort === 'oldest' ? 'pages.newer' : 'pages.next')}
         />
       </div>
     </Layout>

@@ -3,9 +3,10 @@ import type { FC } from 'hono/jsx'
 import type { HtmlEscapedString } from 'hono/utils/html'
 import { posterKey, posterVariantPath, POSTER_WIDTHS } from '../domain/media-paths.ts'
 import { meterGoodness, meterText } from '../domain/meter.ts'
+import { isSameLanguage, type Translator } from '../domain/i18n.ts'
 import type { PosterImage, ReviewSummary } from '../domain/records.ts'
 import type { MeterSettings } from '../domain/settings.ts'
-import { factsLine, formatDate } from './format.ts'
+import { factsLine } from './format.ts'
 
 /** The signature rating as repeated symbols, with its value as accessible text. */
 export const Meter: FC<{ value: number; max: number; meter: MeterSettings; size?: 'small' | 'large' }> = ({ value, max, meter, size }) => {
@@ -50,15 +51,15 @@ export const pagedHref = (basePath: string, n: number): string =>
   n <= 1 ? basePath : `${basePath === '/' ? '' : basePath}/page/${n}`
 
 /** Previous / numbered / next links; page 1 is the bare path. Lists not sorted newest first name their steps. */
-export const Pagination: FC<{ page: number; pageCount: number; href: (page: number) => string; prevLabel?: string; nextLabel?: string }> = ({
-  page, pageCount, href, prevLabel = 'Newer', nextLabel = 'Older',
+export const Pagination: FC<{ tr: Translator; page: number; pageCount: number; href: (page: number) => string; prevLabel?: string; nextLabel?: string }> = ({
+  tr, page, pageCount, href, prevLabel = tr.t('pages.newer'), nextLabel = tr.t('pages.older'),
 }) => {
   if (pageCount <= 1) return null
   const pages = Array.from({ length: pageCount }, (_, i) => i + 1).filter(
     (n) => n === 1 || n === pageCount || Math.abs(n - page) <= 2,
   )
   return (
-    <nav class="pagination" aria-label="Pagination">
+    <nav class="pagination" aria-label={tr.t('pages.label')}>
       {page > 1 ? <a class="page-step" href={href(page - 1)} rel="prev">← {prevLabel}</a> : <span class="page-step" aria-hidden="true" />}
       <ol>
         {pages.map((n, i) => (
@@ -73,7 +74,7 @@ export const Pagination: FC<{ page: number; pageCount: number; href: (page: numb
   )
 }
 
-type CardProps = { review: ReviewSummary; meter: MeterSettings; eager: boolean; note?: string | null }
+type CardProps = { tr: Translator; review: ReviewSummary; meter: MeterSettings; eager: boolean; note?: string | null }
 
 // A review shows on many list pages (the home page, every sort and value of its facets): its card is
 // rendered once per summary object and meter, and reused. The server reads fresh summaries for
@@ -86,13 +87,17 @@ export const ReviewCard: FC<CardProps> = (props) => {
   if (!bySummary) renderedCards.set(props.meter, (bySummary = new WeakMap()))
   let byVariant = bySummary.get(props.review)
   if (!byVariant) bySummary.set(props.review, (byVariant = new Map()))
-  const key = `${props.eager ? 'e' : 'l'}${props.note ?? ''}`
+  const key = `${props.tr.lang}${props.eager ? 'e' : 'l'}${props.note ?? ''}`
   let html = byVariant.get(key)
   if (!html) byVariant.set(key, (html = raw(String(<CardView {...props} />))))
   return html
 }
 
-const CardView: FC<CardProps> = ({ review: r, meter, eager, note }) => (
+/** The `lang` of a review's own words in a list, when they are not in the site's language. */
+export const summaryLang = (r: Pick<ReviewSummary, 'language'>, tr: Translator): string | undefined =>
+  r.language && !isSameLanguage(r.language, tr.lang) ? r.language : undefined
+
+const CardView: FC<CardProps> = ({ tr, review: r, meter, eager, note }) => (
   <li class="card">
     <a class="card-link" href={`/reviews/${encodeURIComponent(r.slug)}`}>
       {r.poster ? (
@@ -108,13 +113,13 @@ const CardView: FC<CardProps> = ({ review: r, meter, eager, note }) => (
         </span>
         {r.nativeTitle && <span class="card-native" lang="und">{r.nativeTitle}</span>}
         {note && <span class="card-note">{note}</span>}
-        {r.headline && <span class="card-headline">{r.headline}</span>}
+        {r.headline && <span class="card-headline" lang={summaryLang(r, tr)}>{r.headline}</span>}
       </span>
     </a>
     <p class="card-foot">
       {r.meter && <Meter value={r.meter.value} max={r.meter.max} meter={meter} />}
-      {r.firstWatch === false && <span class="badge">Rewatch</span>}
-      {r.reviewedOn && <time datetime={r.reviewedOn}>{formatDate(r.reviewedOn)}</time>}
+      {r.firstWatch === false && <span class="badge">{tr.t('review.rewatch')}</span>}
+      {r.reviewedOn && <time datetime={r.reviewedOn}>{tr.date(r.reviewedOn)}</time>}
     </p>
   </li>
 )

@@ -1,53 +1,58 @@
 import type { FC } from 'hono/jsx'
-import { DIARY_STATUS_LABELS, diaryDate, episodeProgress, episodesSeen, type DiaryEntry, type DiaryStatus } from '../domain/diary.ts'
+import { diaryDate, episodeProgress, episodesSeen, type DiaryEntry, type DiaryStatus } from '../domain/diary.ts'
+import { type MessageKey, type Translator, translatorFor } from '../domain/i18n.ts'
 import type { Page } from '../domain/records.ts'
 import type { MeterSettings } from '../domain/settings.ts'
 import { Meter, pagedHref, Pagination } from './components.tsx'
-import { formatDate } from './format.ts'
+import { rich } from './format.ts'
 import { Layout, type Chrome } from './layout.tsx'
-
-const utc = (iso: string) => new Date(`${iso.slice(0, 10)}T00:00:00Z`)
-const DAY_MONTH = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', timeZone: 'UTC' })
-const MONTH_YEAR = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' })
-const SHORT_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const
 
 /** `2025-03` of a date. */
 const monthKey = (iso: string) => iso.slice(0, 7)
 
-/** `March 2025`. */
-export const formatMonth = (iso: string): string => MONTH_YEAR.format(utc(iso))
+/** What each status is called. */
+export const STATUS_KEYS: Readonly<Record<DiaryStatus, MessageKey>> = {
+  watching: 'diary.status.watching',
+  finished: 'diary.status.finished',
+  dropped: 'diary.status.dropped',
+  planned: 'diary.status.planned',
+}
 
-/** A watch's dates in few words: `3–20 March 2025`, `28 February – 2 March 2025`, `Since 3 March 2025`. */
-export function formatWatchDates(e: Pick<DiaryEntry, 'startedOn' | 'finishedOn' | 'status'>): string | null {
+/**
+ * A watch's dates in few words: `3–20 March 2025`, `28 February – 2 March 2025`, `Since 3 March 2025`.
+ * English folds a shared month and year into the end date; other languages write both dates out.
+ */
+export function formatWatchDates(e: Pick<DiaryEntry, 'startedOn' | 'finishedOn' | 'status'>, tr: Translator): string | null {
   const { startedOn: s, finishedOn: f } = e
+  const { t } = tr
   if (s && f) {
-    if (s === f) return formatDate(f)
-    if (s.slice(0, 4) !== f.slice(0, 4)) return `${formatDate(s)} – ${formatDate(f)}`
-    if (monthKey(s) === monthKey(f)) return `${Number(s.slice(8, 10))}–${formatDate(f)}`
-    return `${DAY_MONTH.format(utc(s))} – ${formatDate(f)}`
+    if (s === f) return tr.date(f)
+    if (tr.lang !== 'en' || s.slice(0, 4) !== f.slice(0, 4)) return t('diary.range', { from: tr.date(s), to: tr.date(f) })
+    if (monthKey(s) === monthKey(f)) return `${Number(s.slice(8, 10))}–${tr.date(f)}`
+    return t('diary.range', { from: tr.dayMonth(s), to: tr.date(f) })
   }
-  if (s) return `${e.status === 'watching' ? 'Since' : 'Started'} ${formatDate(s)}`
-  if (f) return `Finished ${formatDate(f)}`
+  if (s) return t(e.status === 'watching' ? 'diary.since' : 'diary.started', { date: tr.date(s) })
+  if (f) return t('diary.finishedOn', { date: tr.date(f) })
   return null
 }
 
 /** The coloured status pill. */
-export const StatusBadge: FC<{ status: DiaryStatus }> = ({ status }) => (
-  <span class={`status-badge status-${status}`}>{DIARY_STATUS_LABELS[status]}</span>
+export const StatusBadge: FC<{ tr: Translator; status: DiaryStatus }> = ({ tr, status }) => (
+  <span class={`status-badge status-${status}`}>{tr.t(STATUS_KEYS[status])}</span>
 )
 
 /** Episodes seen of the total as a bar, with the numbers in words beside it. */
-export const EpisodeProgress: FC<{ entry: DiaryEntry }> = ({ entry }) => {
+export const EpisodeProgress: FC<{ tr: Translator; entry: DiaryEntry }> = ({ tr: { t }, entry }) => {
   const seen = episodesSeen(entry)
   const share = episodeProgress(entry)
   const total = entry.episodesTotal
   if (seen === null && total === null) return null
   const words =
     total === null
-      ? `${seen} episode${seen === 1 ? '' : 's'}`
+      ? t('diary.episodes', { count: seen! })
       : seen === null
-        ? `${total} episode${total === 1 ? '' : 's'}`
-        : `${seen} of ${total} episode${total === 1 ? '' : 's'}`
+        ? t('diary.episodes', { count: total })
+        : t('diary.episodesOf', { seen, count: total })
   return (
     <div class="episode-progress">
       {share !== null && seen !== null && (
@@ -68,21 +73,21 @@ const EntryTitle: FC<{ entry: DiaryEntry; level: 'h3' | 'span' }> = ({ entry, le
 
 const facts = (e: DiaryEntry) => [e.origin, e.platform].filter(Boolean).join(' · ')
 
-const DiaryItem: FC<{ entry: DiaryEntry; meter: MeterSettings }> = ({ entry: e, meter }) => {
+const DiaryItem: FC<{ tr: Translator; entry: DiaryEntry; meter: MeterSettings }> = ({ tr, entry: e, meter }) => {
   const filed = diaryDate(e)
-  const dates = formatWatchDates(e)
+  const dates = formatWatchDates(e, tr)
   return (
     <li class={`diary-entry is-${e.status}`}>
       <div class="diary-tile" aria-hidden="true">
         <span class="diary-tile-day">{Number(filed.slice(8, 10))}</span>
-        <span class="diary-tile-month">{SHORT_MONTHS[Number(filed.slice(5, 7)) - 1]}</span>
+        <span class="diary-tile-month">{tr.shortMonth(Number(filed.slice(5, 7)))}</span>
       </div>
       <div class="diary-body">
         <div class="diary-heading">
           <EntryTitle entry={e} level="h3" />
           <span class="diary-badges">
-            <StatusBadge status={e.status} />
-            {e.rewatch && <span class="status-badge status-rewatch">Rewatch</span>}
+            <StatusBadge tr={tr} status={e.status} />
+            {e.rewatch && <span class="status-badge status-rewatch">{tr.t('review.rewatch')}</span>}
           </span>
         </div>
         {(facts(e) || dates) && (
@@ -91,14 +96,14 @@ const DiaryItem: FC<{ entry: DiaryEntry; meter: MeterSettings }> = ({ entry: e, 
             {facts(e) && <span>{facts(e)}</span>}
           </p>
         )}
-        <EpisodeProgress entry={e} />
+        <EpisodeProgress tr={tr} entry={e} />
         {e.note && <p class="diary-note">{e.note}</p>}
         {(e.meter || e.review?.published) && (
           <p class="diary-foot">
             {e.meter && <Meter value={e.meter.value} max={e.meter.max} meter={meter} />}
             {e.review?.published && (
               <a class="diary-review-link" href={`/reviews/${encodeURIComponent(e.review.slug)}`}>
-                Read the review<span class="visually-hidden"> of {e.review.title}</span> →
+                {rich(tr.t('lists.readReview'), { title: <span class="visually-hidden">{tr.t('lists.readReviewOf', { title: e.review.title })}</span> })} →
               </a>
             )}
           </p>
@@ -109,21 +114,21 @@ const DiaryItem: FC<{ entry: DiaryEntry; meter: MeterSettings }> = ({ entry: e, 
 }
 
 /** Entries grouped under the month they are filed in, keeping their order. */
-export function groupByMonth(entries: readonly DiaryEntry[]): { key: string; label: string; entries: DiaryEntry[] }[] {
+export function groupByMonth(entries: readonly DiaryEntry[], tr: Translator): { key: string; label: string; entries: DiaryEntry[] }[] {
   const groups: { key: string; label: string; entries: DiaryEntry[] }[] = []
   for (const e of entries) {
     const key = monthKey(diaryDate(e))
     const last = groups.at(-1)
     if (last?.key === key) last.entries.push(e)
-    else groups.push({ key, label: formatMonth(diaryDate(e)), entries: [e] })
+    else groups.push({ key, label: tr.monthYear(diaryDate(e)), entries: [e] })
   }
   return groups
 }
 
 /** The watchlist: what is next, numbered. */
-export const Watchlist: FC<{ entries: DiaryEntry[] }> = ({ entries }) => (
+export const Watchlist: FC<{ tr: Translator; entries: DiaryEntry[] }> = ({ tr, entries }) => (
   <section class="watchlist" aria-labelledby="watchlist-h">
-    <h2 id="watchlist-h">Up next <span class="watchlist-count">{entries.length}</span></h2>
+    <h2 id="watchlist-h">{tr.t('diary.status.planned')} <span class="watchlist-count">{entries.length}</span></h2>
     <ol>
       {entries.map((e) => (
         <li>
@@ -137,7 +142,7 @@ export const Watchlist: FC<{ entries: DiaryEntry[] }> = ({ entries }) => (
 )
 
 /** Links to each year's review. */
-export const YearLinks: FC<{ years: number[]; current?: number; label?: string }> = ({ years, current, label = 'Year in review' }) =>
+export const YearLinks: FC<{ tr: Translator; years: number[]; current?: number; label?: string }> = ({ tr, years, current, label = tr.t('yir.kicker') }) =>
   years.length === 0 ? null : (
     <nav class="year-links" aria-label={label}>
       <span class="year-links-label">{label}</span>
@@ -154,12 +159,14 @@ export const DiaryPage: FC<{ chrome: Chrome; list: Page<DiaryEntry>; watchlist: 
   chrome, list, watchlist, years,
 }) => {
   const { settings } = chrome
-  const heading = list.page > 1 ? `Watch diary, page ${list.page}` : 'Watch diary'
+  const tr = translatorFor(settings.language)
+  const { t } = tr
+  const heading = list.page > 1 ? t('diary.headingPaged', { page: list.page }) : t('diary.heading')
   return (
     <Layout
       chrome={chrome}
       title={`${heading} · ${settings.name}`}
-      description={`What ${settings.author} has been watching: every drama started, finished or dropped, newest first.`}
+      description={t('diary.description', { author: settings.author })}
       canonicalPath={pagedHref('/diary', list.page)}
     >
       <div class="wrap diary">
@@ -167,33 +174,33 @@ export const DiaryPage: FC<{ chrome: Chrome; list: Page<DiaryEntry>; watchlist: 
           <div>
             <h1>{heading}</h1>
             <p class="count">
-              {list.total === 1 ? '1 watch' : `${list.total} watches`}
-              {watchlist.length > 0 && ` · ${watchlist.length} up next`}
+              {t('count.watches', { count: list.total })}
+              {watchlist.length > 0 && ` · ${t('diary.upNextCount', { count: watchlist.length })}`}
             </p>
           </div>
-          <YearLinks years={years} />
+          <YearLinks tr={tr} years={years} />
         </header>
         <div class={`diary-layout${watchlist.length ? ' has-aside' : ''}`}>
           <div class="diary-main">
             {list.items.length === 0 ? (
-              <p class="empty">Nothing in the diary yet.</p>
+              <p class="empty">{t('diary.empty')}</p>
             ) : (
-              groupByMonth(list.items).map((g) => (
+              groupByMonth(list.items, tr).map((g) => (
                 <section class="diary-month" aria-labelledby={`m-${g.key}`}>
                   <h2 id={`m-${g.key}`} class="diary-month-h">{g.label}</h2>
                   <ol class="diary-list">
                     {g.entries.map((e) => (
-                      <DiaryItem entry={e} meter={settings.meter} />
+                      <DiaryItem tr={tr} entry={e} meter={settings.meter} />
                     ))}
                   </ol>
                 </section>
               ))
             )}
-            <Pagination page={list.page} pageCount={list.pageCount} href={(n) => pagedHref('/diary', n)} />
+            <Pagination tr={tr} page={list.page} pageCount={list.pageCount} href={(n) => pagedHref('/diary', n)} />
           </div>
           {watchlist.length > 0 && (
             <aside class="diary-aside">
-              <Watchlist entries={watchlist} />
+              <Watchlist tr={tr} entries={watchlist} />
             </aside>
           )}
         </div>

@@ -1,22 +1,16 @@
+import type { Child } from 'hono/jsx'
 import type { ReviewSummary } from '../domain/records.ts'
-
-const LONG_DATE = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })
-
-// Formatting a date costs microseconds and lists repeat dates: keep what was formatted (bounded).
-const formatted = new Map<string, string>()
-
-/** `2024-03-17` → `17 March 2024`. */
-export function formatDate(iso: string): string {
-  let text = formatted.get(iso)
-  if (text === undefined) {
-    text = LONG_DATE.format(new Date(`${iso}T00:00:00Z`))
-    if (formatted.size >= 20_000) formatted.clear()
-    formatted.set(iso, text)
-  }
-  return text
-}
 
 /** The short facts line of a card: `South Korea · 2024 · Netflix`. */
 export function factsLine(r: Pick<ReviewSummary, 'origin' | 'year' | 'platform'>): string {
   return [r.origin, r.year, r.platform].filter(Boolean).join(' · ')
+}
+
+/**
+ * A translated message with markup in it: each `{name}` left in `text` becomes `parts[name]`, so
+ * a language can put a link or code where its word order needs it.
+ * @example rich(t('home.empty'), { command: <code>dramalog import</code> })
+ */
+export function rich(text: string, parts: Record<string, Child>): Child[] {
+  return text.split(/\{([a-zA-Z][a-zA-Z0-9]*)\}/).map((piece, i) => (i % 2 === 1 ? (parts[piece] ?? `{${piece}}`) : piece))
 }

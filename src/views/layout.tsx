@@ -1,17 +1,18 @@
 import { raw } from 'hono/html'
 import type { Child, FC } from 'hono/jsx'
 import type { HtmlEscapedString } from 'hono/utils/html'
+import { translatorFor } from '../domain/i18n.ts'
 import type { SiteSettings } from '../domain/settings.ts'
 import { NewsletterSignup, type NewsletterTarget } from './newsletter-signup.tsx'
 
 /** The public site's sections, in header order. */
 const SITE_NAV = [
-  { href: '/', label: 'Reviews' },
-  { href: '/country', label: 'Countries' },
-  { href: '/platform', label: 'Platforms' },
-  { href: '/tag', label: 'Tags' },
-  { href: '/lists', label: 'Lists' },
-  { href: '/diary', label: 'Diary' },
+  { href: '/', label: 'nav.reviews' },
+  { href: '/country', label: 'nav.countries' },
+  { href: '/platform', label: 'nav.platforms' },
+  { href: '/tag', label: 'nav.tags' },
+  { href: '/lists', label: 'nav.lists' },
+  { href: '/diary', label: 'nav.diary' },
 ] as const
 
 /**
@@ -39,8 +40,9 @@ function once(settings: SiteSettings, key: string, render: () => unknown): HtmlE
   return html
 }
 
-const SiteHeader: FC<{ settings: SiteSettings; current: ReturnType<typeof currentSection> }> = ({ settings, current }) =>
-  once(settings, `header ${current?.href ?? ''} ${current?.kind ?? ''}`, () => (
+const SiteHeader: FC<{ settings: SiteSettings; current: ReturnType<typeof currentSection> }> = ({ settings, current }) => {
+  const { t } = translatorFor(settings.language)
+  return once(settings, `header ${current?.href ?? ''} ${current?.kind ?? ''}`, () => (
     <header class="site-header">
       <div class="wrap header-row">
         <a class="brand" href="/">
@@ -48,41 +50,44 @@ const SiteHeader: FC<{ settings: SiteSettings; current: ReturnType<typeof curren
           <span class="brand-name">{settings.name}</span>
         </a>
         <p class="tagline">{settings.description}</p>
-        <nav class="site-nav" aria-label="Site">
+        <nav class="site-nav" aria-label={t('nav.label')}>
           <ul>
             {SITE_NAV.map((n) => (
-              <li><a href={n.href} aria-current={current?.href === n.href ? current.kind : undefined}>{n.label}</a></li>
+              <li><a href={n.href} aria-current={current?.href === n.href ? current.kind : undefined}>{t(n.label)}</a></li>
             ))}
           </ul>
         </nav>
         <form class="header-search" action="/search" method="get" role="search">
-          <label class="header-search-label" for="header-search-q" title="Search reviews">
+          <label class="header-search-label" for="header-search-q" title={t('search.label')}>
             <svg viewBox="0 0 20 20" width="18" height="18" aria-hidden="true" focusable="false">
               <circle cx="8.5" cy="8.5" r="5.75" fill="none" stroke="currentColor" stroke-width="2" />
               <path d="M13 13l4.5 4.5" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
             </svg>
-            <span class="visually-hidden">Search reviews</span>
+            <span class="visually-hidden">{t('search.label')}</span>
           </label>
-          <input id="header-search-q" type="search" name="q" placeholder="Search reviews" autocomplete="off" enterkeyhint="search" maxlength={200} />
-          <button type="submit">Search</button>
+          <input id="header-search-q" type="search" name="q" placeholder={t('search.label')} autocomplete="off" enterkeyhint="search" maxlength={200} />
+          <button type="submit">{t('search.button')}</button>
         </form>
       </div>
     </header>
   ))
+}
 
-const SiteFooter: FC<{ settings: SiteSettings; newsletter?: NewsletterTarget }> = ({ settings, newsletter }) =>
-  once(settings, `footer ${newsletter?.action ?? ''}`, () => (
+const SiteFooter: FC<{ settings: SiteSettings; newsletter?: NewsletterTarget }> = ({ settings, newsletter }) => {
+  const { t } = translatorFor(settings.language)
+  const m = settings.meter
+  return once(settings, `footer ${newsletter?.action ?? ''}`, () => (
     <footer class="site-footer">
       <div class="wrap">
         {newsletter && <NewsletterSignup target={newsletter} />}
         <p>
-          {settings.name} · the {settings.meter.name}: {settings.meter.symbol} 0–{settings.meter.max},{' '}
-          {settings.meter.direction === 'lower-is-better' ? 'lower is better' : 'higher is better'}.
+          {t(m.direction === 'lower-is-better' ? 'footer.meterLower' : 'footer.meterHigher', { site: settings.name, meter: m.name, symbol: m.symbol, max: String(m.max) })}
         </p>
-        <p class="muted">Published with Dramalog.</p>
+        <p class="muted">{t('footer.publishedWith')}</p>
       </div>
     </footer>
   ))
+}
 
 /**
  * Where the comment forms of review pages post: this server (the default); another address, for a
@@ -105,9 +110,10 @@ export const Layout: FC<{
   children?: Child
 }> = ({ chrome, title, description, canonicalPath, head, children }) => {
   const { settings } = chrome
+  const { t, lang } = translatorFor(settings.language)
   const canonical = settings.baseUrl && canonicalPath ? new URL(canonicalPath.replace(/^\/+/, ''), settings.baseUrl.replace(/\/?$/, '/')).href : null
   return (
-    <html lang="en">
+    <html lang={lang}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -126,7 +132,7 @@ export const Layout: FC<{
         <link rel="stylesheet" href={chrome.cssHref} />
       </head>
       <body>
-        <a class="skip-link" href="#main">Skip to content</a>
+        <a class="skip-link" href="#main">{t('layout.skip')}</a>
         <SiteHeader settings={settings} current={currentSection(canonicalPath)} />
         <main id="main">{children}</main>
         <SiteFooter settings={settings} newsletter={chrome.newsletter} />

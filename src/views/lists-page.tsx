@@ -1,8 +1,9 @@
 import type { FC } from 'hono/jsx'
-import { paragraphsOf, showCount, type ListEntry, type ListSummary, type ShowList } from '../domain/lists.ts'
+import { type Translator, translatorFor } from '../domain/i18n.ts'
+import { paragraphsOf, type ListEntry, type ListSummary, type ShowList } from '../domain/lists.ts'
 import type { MeterSettings } from '../domain/settings.ts'
-import { Meter, Poster } from './components.tsx'
-import { formatDate } from './format.ts'
+import { Meter, Poster, summaryLang } from './components.tsx'
+import { rich } from './format.ts'
 import { Layout, type Chrome } from './layout.tsx'
 
 /** The address of a list's page. */
@@ -31,7 +32,8 @@ function entryFacts(e: ListEntry): string {
   return [year === null ? null : String(year), origin, s?.platform].filter(Boolean).join(' · ')
 }
 
-const ListItem: FC<{ entry: ListEntry; ranked: boolean; meter: MeterSettings; eager: boolean }> = ({ entry: e, ranked, meter, eager }) => {
+const ListItem: FC<{ tr: Translator; entry: ListEntry; ranked: boolean; meter: MeterSettings; eager: boolean }> = ({ tr, entry: e, ranked, meter, eager }) => {
+  const { t } = tr
   const summary = e.review?.summary ?? null
   const href = summary ? `/reviews/${encodeURIComponent(summary.slug)}` : null
   const title = summary?.title ?? e.title
@@ -49,12 +51,12 @@ const ListItem: FC<{ entry: ListEntry; ranked: boolean; meter: MeterSettings; ea
       <div class="list-entry-body">
         {facts && <p class="list-entry-facts">{facts}</p>}
         <h2 class="list-entry-title">
-          {ranked && <span class="visually-hidden">{`Number ${e.position}: `}</span>}
+          {ranked && <span class="visually-hidden">{t('lists.number', { position: e.position })} </span>}
           {href ? <a href={href}>{title}</a> : title}
           {summary?.season ? <span class="card-season"> · S{summary.season}</span> : null}
         </h2>
         {summary?.nativeTitle && <p class="card-native" lang="und">{summary.nativeTitle}</p>}
-        {summary?.headline && <p class="list-entry-headline">{summary.headline}</p>}
+        {summary?.headline && <p class="list-entry-headline" lang={summaryLang(summary, tr)}>{summary.headline}</p>}
         {e.note && (
           <div class="list-entry-note">
             <Description text={e.note} />
@@ -63,7 +65,7 @@ const ListItem: FC<{ entry: ListEntry; ranked: boolean; meter: MeterSettings; ea
         {(summary?.meter || href) && (
           <p class="list-entry-foot">
             {summary?.meter && <Meter value={summary.meter.value} max={summary.meter.max} meter={meter} />}
-            {href && <a class="list-entry-more" href={href}>Read the review<span class="visually-hidden">{` of ${title}`}</span> →</a>}
+            {href && <a class="list-entry-more" href={href}>{rich(t('lists.readReview'), { title: <span class="visually-hidden">{t('lists.readReviewOf', { title })}</span> })} →</a>}
           </p>
         )}
       </div>
@@ -74,13 +76,16 @@ const ListItem: FC<{ entry: ListEntry; ranked: boolean; meter: MeterSettings; ea
 /** One list: its description, then every show in order, ranked ones numbered. */
 export const ListPage: FC<{ chrome: Chrome; list: ShowList }> = ({ chrome, list }) => {
   const { settings } = chrome
-  const lead = paragraphsOf(list.description)[0] ?? `${list.ranked ? 'A ranked list' : 'A list'} of ${showCount(list.entries.length)} on ${settings.name}.`
+  const tr = translatorFor(settings.language)
+  const { t } = tr
+  const shows = t('count.shows', { count: list.entries.length })
+  const lead = paragraphsOf(list.description)[0] ?? t(list.ranked ? 'lists.leadRanked' : 'lists.lead', { shows, site: settings.name })
   const Items = list.ranked ? 'ol' : 'ul'
   return (
     <Layout chrome={chrome} title={`${list.title} · ${settings.name}`} description={lead.slice(0, 300)} canonicalPath={listHref(list.slug)}>
       <div class="wrap list-page">
         <header class="list-page-head">
-          <p class="kicker"><a href="/lists">Lists</a></p>
+          <p class="kicker"><a href="/lists">{t('nav.lists')}</a></p>
           <h1>{list.title}</h1>
           {list.description && (
             <div class="list-page-description">
@@ -88,21 +93,21 @@ export const ListPage: FC<{ chrome: Chrome; list: ShowList }> = ({ chrome, list 
             </div>
           )}
           <p class="list-page-meta muted">
-            {list.ranked ? 'Ranked · ' : ''}
-            {showCount(list.entries.length)}
+            {list.ranked ? `${t('lists.ranked')} · ` : ''}
+            {shows}
             {list.publishedAt && (
               <>
                 {' · '}
-                <time datetime={list.updatedAt}>Updated {formatDate(list.updatedAt.slice(0, 10))}</time>
+                <time datetime={list.updatedAt}>{t('lists.updated', { date: tr.date(list.updatedAt.slice(0, 10)) })}</time>
               </>
             )}
           </p>
         </header>
         {list.entries.length === 0 ? (
-          <p class="empty">This list has no shows yet.</p>
+          <p class="empty">{t('lists.emptyList')}</p>
         ) : (
           <Items class={`list-entries${list.ranked ? ' is-ranked' : ''}`}>
-            {list.entries.map((e, i) => <ListItem entry={e} ranked={list.ranked} meter={settings.meter} eager={i < 2} />)}
+            {list.entries.map((e, i) => <ListItem tr={tr} entry={e} ranked={list.ranked} meter={settings.meter} eager={i < 2} />)}
           </Items>
         )}
       </div>
@@ -113,19 +118,20 @@ export const ListPage: FC<{ chrome: Chrome; list: ShowList }> = ({ chrome, list 
 /** `/lists`: every published list, newest first, each with a strip of its first posters. */
 export const ListsIndexPage: FC<{ chrome: Chrome; lists: ListSummary[] }> = ({ chrome, lists }) => {
   const { settings } = chrome
+  const { t } = translatorFor(settings.language)
   return (
-    <Layout chrome={chrome} title={`Lists · ${settings.name}`} description={`Ranked and themed lists of dramas on ${settings.name}.`} canonicalPath="/lists">
+    <Layout chrome={chrome} title={`${t('nav.lists')} · ${settings.name}`} description={t('lists.indexDescription', { site: settings.name })} canonicalPath="/lists">
       <div class="wrap">
         <header class="list-head browse-head">
           <div class="browse-title">
-            <p class="kicker">Collections</p>
-            <h1>Lists</h1>
-            <p class="browse-lead">Rankings, themes and recommendations.</p>
+            <p class="kicker">{t('lists.kicker')}</p>
+            <h1>{t('nav.lists')}</h1>
+            <p class="browse-lead">{t('lists.indexLead')}</p>
           </div>
-          <p class="count">{lists.length === 1 ? '1 list' : `${lists.length} lists`}</p>
+          <p class="count">{t('count.lists', { count: lists.length })}</p>
         </header>
         {lists.length === 0 ? (
-          <p class="empty">No lists yet.</p>
+          <p class="empty">{t('lists.emptyIndex')}</p>
         ) : (
           <ul class="list-cards">
             {lists.map((l) => (
@@ -139,7 +145,7 @@ export const ListsIndexPage: FC<{ chrome: Chrome; lists: ListSummary[] }> = ({ c
                     )}
                   </span>
                   <span class="list-card-body">
-                    <span class="card-facts">{l.ranked ? `Ranked · ${showCount(l.entryCount)}` : showCount(l.entryCount)}</span>
+                    <span class="card-facts">{l.ranked ? `${t('lists.ranked')} · ${t('count.shows', { count: l.entryCount })}` : t('count.shows', { count: l.entryCount })}</span>
                     <span class="card-title">{l.title}</span>
                     {l.description && <span class="card-headline">{paragraphsOf(l.description)[0]}</span>}
                   </span>

@@ -1,18 +1,19 @@
 import type { FC } from 'hono/jsx'
 import { raw } from 'hono/html'
 import type { CommentFormState, ReviewComments } from '../domain/comments.ts'
+import { isSameLanguage, type Translator, translatorFor } from '../domain/i18n.ts'
 import type { ReviewRecord } from '../domain/records.ts'
 import type { Section } from '../domain/review.ts'
 import { slugify } from '../domain/slug.ts'
 import { CommentCount, Comments } from './comments.tsx'
 import { Meter, Poster } from './components.tsx'
-import { formatDate } from './format.ts'
+import { rich } from './format.ts'
 import { Layout, type Chrome } from './layout.tsx'
 import { ReviewHead } from './social-head.tsx'
 
-const SectionView: FC<{ section: Section; html: string; index: number }> = ({ section: s, html, index }) => {
+const SectionView: FC<{ tr: Translator; section: Section; html: string; index: number; lang: string | undefined }> = ({ tr, section: s, html, index, lang }) => {
   const id = slugify(s.aspect) || `section-${index + 1}`
-  const body = <div class="prose">{raw(html)}</div>
+  const body = <div class="prose" lang={lang}>{raw(html)}</div>
   return (
     <section class="aspect" id={id} aria-labelledby={`${id}-h`}>
       <h2 id={`${id}-h`}>
@@ -20,20 +21,20 @@ const SectionView: FC<{ section: Section; html: string; index: number }> = ({ se
         {s.verdict && (
           <>
             <span class="visually-hidden"> – </span>
-            <span class="verdict">{s.verdict}</span>
+            <span class="verdict" lang={lang}>{s.verdict}</span>
           </>
         )}
       </h2>
       {s.score !== null && (
         <p class="score">
-          <span class="visually-hidden">Score: </span>
+          <span class="visually-hidden">{tr.t('review.score')} </span>
           {s.score}
           {s.scoreMax !== null && <span class="score-max">/{s.scoreMax}</span>}
         </p>
       )}
       {s.spoiler ? (
         <details class="spoiler">
-          <summary>Spoilers ahead: show this section</summary>
+          <summary>{tr.t('review.spoiler')}</summary>
           {body}
         </details>
       ) : (
@@ -54,7 +55,11 @@ export const ReviewPage: FC<{ chrome: Chrome; record: ReviewRecord; comments?: R
   chrome, record, comments, commentForm,
 }) => {
   const { settings } = chrome
+  const tr = translatorFor(settings.language)
+  const { t } = tr
   const d = record.doc
+  // Review text in another language than the site's interface is marked, for speech and for fonts.
+  const lang = d.language && !isSameLanguage(d.language, tr.lang) ? d.language : undefined
   const meter = settings.meter
   const title = d.headline ? `${d.title} – ${d.headline}` : d.title
   // Browse pages take the slugs the store gave each tag and person; a preview (not yet saved) guesses them.
@@ -63,13 +68,13 @@ export const ReviewPage: FC<{ chrome: Chrome; record: ReviewRecord; comments?: R
   const crew = credits.filter((p) => p.role && p.role !== 'cast')
   const platformSlug = d.platform ? slugify(d.platform) : ''
   const facts: [string, unknown][] = [
-    ['Year', d.year && <a href={`/year/${d.year}`}>{d.year}</a>],
-    ['Origin', d.origin && (record.originCode ? <a href={`/country/${record.originCode.toLowerCase()}`}>{d.origin}</a> : d.origin)],
-    ['Season', d.season],
-    ['Episodes', d.episodes],
-    ['Platform', d.platform && (platformSlug ? <a href={`/platform/${encodeURIComponent(platformSlug)}`}>{d.platform}</a> : d.platform)],
-    ['Watch', d.firstWatch === null ? null : d.firstWatch ? 'First watch' : 'Rewatch'],
-    ['Reviewed', d.reviewedOn ? <time datetime={d.reviewedOn}>{formatDate(d.reviewedOn)}</time> : null],
+    [t('review.year'), d.year && <a href={`/year/${d.year}`}>{d.year}</a>],
+    [t('review.origin'), d.origin && (record.originCode ? <a href={`/country/${record.originCode.toLowerCase()}`}>{d.origin}</a> : d.origin)],
+    [t('review.season'), d.season],
+    [t('review.episodes'), d.episodes],
+    [t('review.platform'), d.platform && (platformSlug ? <a href={`/platform/${encodeURIComponent(platformSlug)}`}>{d.platform}</a> : d.platform)],
+    [t('review.watch'), d.firstWatch === null ? null : d.firstWatch ? t('review.firstWatch') : t('review.rewatch')],
+    [t('review.reviewed'), d.reviewedOn ? <time datetime={d.reviewedOn}>{tr.date(d.reviewedOn)}</time> : null],
   ]
   return (
     <Layout chrome={chrome} title={`${title} · ${settings.name}`} description={d.hook ?? d.headline ?? settings.description} canonicalPath={`/reviews/${d.slug}`} head={<ReviewHead settings={settings} record={record} />}>
@@ -77,12 +82,10 @@ export const ReviewPage: FC<{ chrome: Chrome; record: ReviewRecord; comments?: R
         <div class="wrap review-grid">
           <header class="review-head">
             <p class="kicker">
-              Review{d.origin && ` · ${d.origin}`}
-              {d.year && ` · ${d.year}`}
-              {d.season ? ` · Season ${d.season}` : ''}
+              {[t('review.kicker'), d.origin, d.year && String(d.year), d.season ? t('review.seasonN', { season: d.season }) : null].filter(Boolean).join(' · ')}
             </p>
-            {d.hook && <p class="hook">{d.hook}</p>}
-            <h1>
+            {d.hook && <p class="hook" lang={lang}>{d.hook}</p>}
+            <h1 lang={lang}>
               <span class="title">{d.title}</span>
               {d.headline && (
                 <>
@@ -98,17 +101,17 @@ export const ReviewPage: FC<{ chrome: Chrome; record: ReviewRecord; comments?: R
                 {d.romanizedTitle && <span>{d.romanizedTitle}</span>}
               </p>
             )}
-            {comments && <CommentCount count={comments.count} />}
+            {comments && <CommentCount tr={tr} count={comments.count} />}
           </header>
 
-          <aside class="review-aside" aria-label="About the show">
+          <aside class="review-aside" aria-label={t('review.aboutShow')}>
             {d.poster?.src && (
               <figure class="poster-figure">
-                <Poster src={d.poster.src} alt={d.poster.alt ?? `Poster for ${d.title}`} image={record.posterImage} sizes="(min-width: 60rem) 20rem, 90vw" eager />
+                <Poster src={d.poster.src} alt={d.poster.alt ?? t('review.posterAlt', { title: d.title })} image={record.posterImage} sizes="(min-width: 60rem) 20rem, 90vw" eager />
                 {d.poster.credit && <figcaption>{d.poster.credit}</figcaption>}
               </figure>
             )}
-            {!d.poster?.src && d.poster?.credit && <p class="credit-only">Poster: {d.poster.credit}</p>}
+            {!d.poster?.src && d.poster?.credit && <p class="credit-only">{t('review.posterCredit', { credit: d.poster.credit })}</p>}
             <div class="facts">
               {d.meter && (
                 <div class="meter-box">
@@ -121,7 +124,7 @@ export const ReviewPage: FC<{ chrome: Chrome; record: ReviewRecord; comments?: R
                     <Meter value={d.meter.value} max={d.meter.max} meter={meter} size="large" />
                   )}
                   <p class="meter-caption" aria-hidden="true">
-                    {d.meter.value} of {d.meter.max} · {meter.direction === 'lower-is-better' ? 'lower is better' : 'higher is better'}
+                    {t(meter.direction === 'lower-is-better' ? 'review.meterCaptionLower' : 'review.meterCaptionHigher', { value: d.meter.value, max: d.meter.max })}
                   </p>
                 </div>
               )}
@@ -136,7 +139,7 @@ export const ReviewPage: FC<{ chrome: Chrome; record: ReviewRecord; comments?: R
                   ))}
                 {d.links.length > 0 && (
                   <div class="fact">
-                    <dt>Links</dt>
+                    <dt>{t('review.links')}</dt>
                     <dd>
                       <ul class="links">
                         {d.links.map((l) => (
@@ -157,23 +160,23 @@ export const ReviewPage: FC<{ chrome: Chrome; record: ReviewRecord; comments?: R
           </aside>
 
           <div class="review-body">
-            {record.introHtml && <div class="prose intro">{raw(record.introHtml)}</div>}
+            {record.introHtml && <div class="prose intro" lang={lang}>{raw(record.introHtml)}</div>}
             {d.sections.map((s, i) => (
-              <SectionView section={s} html={record.sectionHtml[i] ?? ''} index={i} />
+              <SectionView tr={tr} section={s} html={record.sectionHtml[i] ?? ''} index={i} lang={lang} />
             ))}
             {(d.tags.length > 0 || d.people.length > 0 || d.songs.length > 0) && (
               <footer class="review-foot">
                 {cast.length > 0 && (
-                  <p><span class="foot-label">Cast</span> {cast.map((p, i) => <>{i > 0 && ', '}<PersonLink person={p} /></>)}</p>
+                  <p><span class="foot-label">{t('review.cast')}</span> {cast.map((p, i) => <>{i > 0 && ', '}<PersonLink person={p} /></>)}</p>
                 )}
                 {crew.length > 0 && (
-                  <p><span class="foot-label">Crew</span> {crew.map((p, i) => <>{i > 0 && ', '}<PersonLink person={p} /> ({p.role})</>)}</p>
+                  <p><span class="foot-label">{t('review.crew')}</span> {crew.map((p, i) => <>{i > 0 && ', '}<PersonLink person={p} /> ({p.role})</>)}</p>
                 )}
                 {d.songs.length > 0 && (
-                  <p><span class="foot-label">Songs</span> {d.songs.join(' · ')}</p>
+                  <p><span class="foot-label">{t('review.songs')}</span> {d.songs.join(' · ')}</p>
                 )}
                 {d.tags.length > 0 && (
-                  <ul class="tags" aria-label="Tags">
+                  <ul class="tags" aria-label={t('nav.tags')}>
                     {d.tags.map((t, i) => {
                       const slug = record.tagSlugs?.[i] ?? slugify(t)
                       return <li>{slug ? <a href={`/tag/${encodeURIComponent(slug)}`}>#{t}</a> : `#${t}`}</li>
@@ -184,9 +187,9 @@ export const ReviewPage: FC<{ chrome: Chrome; record: ReviewRecord; comments?: R
             )}
             <p class="byline">
               {d.author ?? settings.author}
-              {d.reviewedOn && <> · reviewed <time datetime={d.reviewedOn}>{formatDate(d.reviewedOn)}</time></>}
+              {d.reviewedOn && <> · {rich(t('review.reviewedOn', { date: '{date}' }), { date: <time datetime={d.reviewedOn}>{tr.date(d.reviewedOn)}</time> })}</>}
             </p>
-            {comments && <Comments slug={d.slug} comments={comments} form={commentForm ?? { stamp: '' }} target={chrome.comments ?? { kind: 'here' }} />}
+            {comments && <Comments tr={tr} slug={d.slug} comments={comments} form={commentForm ?? { stamp: '' }} target={chrome.comments ?? { kind: 'here' }} />}
           </div>
         </div>
       </article>

@@ -1,18 +1,19 @@
 import type { FC } from 'hono/jsx'
+import { type Translator, translatorFor } from '../domain/i18n.ts'
 import { meterText } from '../domain/meter.ts'
 import {
   hasFilters, NO_FILTERS, searchHref, type Highlighted, type SearchExcerpt, type SearchFilterOptions, type SearchHit, type SearchPage as ResultPage,
   type SearchRequest,
 } from '../domain/search.ts'
 import type { MeterSettings } from '../domain/settings.ts'
-import { Meter, Poster } from './components.tsx'
-import { factsLine, formatDate } from './format.ts'
+import { Meter, Poster, summaryLang } from './components.tsx'
+import { factsLine, rich } from './format.ts'
 import { Layout, type Chrome } from './layout.tsx'
 
 /** Text with its matched parts in <mark>; every part is escaped like any other text. */
 const Marked: FC<{ text: Highlighted }> = ({ text }) => <>{text.map((s) => (s.mark ? <mark>{s.text}</mark> : s.text))}</>
 
-const Excerpt: FC<{ excerpt: SearchExcerpt }> = ({ excerpt: e }) => {
+const Excerpt: FC<{ tr: Translator; excerpt: SearchExcerpt }> = ({ tr: { t }, excerpt: e }) => {
   const text = (
     <p class={`hit-excerpt${e.where === 'hook' ? ' is-hook' : ''}`}>
       {e.cutBefore && '… '}
@@ -24,7 +25,7 @@ const Excerpt: FC<{ excerpt: SearchExcerpt }> = ({ excerpt: e }) => {
     case 'spoiler':
       return (
         <p class="hit-where">
-          Matched in a spoiler section{e.section && <>: <span class="hit-aspect">{e.section.aspect}</span></>}. Open the review to read it.
+          {e.section ? rich(t('search.inSpoilerOf'), { aspect: <span class="hit-aspect">{e.section.aspect}</span> }) : t('search.inSpoiler')} {t('search.openToRead')}
         </p>
       )
     case 'section':
@@ -43,7 +44,7 @@ const Excerpt: FC<{ excerpt: SearchExcerpt }> = ({ excerpt: e }) => {
     case 'people':
       return (
         <p class="hit-excerpt">
-          <span class="hit-aspect">{e.where === 'tags' ? 'Tags' : 'People'}</span> <Marked text={e.text} />
+          <span class="hit-aspect">{e.where === 'tags' ? t('nav.tags') : t('browse.people')}</span> <Marked text={e.text} />
         </p>
       )
     default:
@@ -51,7 +52,7 @@ const Excerpt: FC<{ excerpt: SearchExcerpt }> = ({ excerpt: e }) => {
   }
 }
 
-const Hit: FC<{ hit: SearchHit; meter: MeterSettings; eager: boolean }> = ({ hit, meter, eager }) => {
+const Hit: FC<{ tr: Translator; hit: SearchHit; meter: MeterSettings; eager: boolean }> = ({ tr, hit, meter, eager }) => {
   const r = hit.review
   const href = `/reviews/${encodeURIComponent(r.slug)}`
   return (
@@ -77,16 +78,16 @@ const Hit: FC<{ hit: SearchHit; meter: MeterSettings; eager: boolean }> = ({ hit
           </p>
         )}
         {hit.headline && (
-          <p class="hit-headline">
+          <p class="hit-headline" lang={summaryLang(r, tr)}>
             <Marked text={hit.headline} />
           </p>
         )}
-        {hit.excerpt && <Excerpt excerpt={hit.excerpt} />}
+        {hit.excerpt && <Excerpt tr={tr} excerpt={hit.excerpt} />}
         {(r.meter || r.firstWatch === false || r.reviewedOn) && (
           <p class="hit-foot">
             {r.meter && <Meter value={r.meter.value} max={r.meter.max} meter={meter} />}
-            {r.firstWatch === false && <span class="badge">Rewatch</span>}
-            {r.reviewedOn && <time datetime={r.reviewedOn}>{formatDate(r.reviewedOn)}</time>}
+            {r.firstWatch === false && <span class="badge">{tr.t('review.rewatch')}</span>}
+            {r.reviewedOn && <time datetime={r.reviewedOn}>{tr.date(r.reviewedOn)}</time>}
           </p>
         )}
       </div>
@@ -114,8 +115,9 @@ const FilterSelect: FC<{ name: string; label: string; any: string; value: string
   )
 }
 
-const SearchForm: FC<{ request: SearchRequest; options: SearchFilterOptions; meter: MeterSettings; autofocus: boolean }> = (p) => {
+const SearchForm: FC<{ tr: Translator; request: SearchRequest; options: SearchFilterOptions; meter: MeterSettings; autofocus: boolean }> = (p) => {
   const f = p.request.filters
+  const { t } = p.tr
   return (
     <form class="search-form" action="/search" method="get" role="search" aria-labelledby="search-heading">
       <div class="search-bar">
@@ -124,7 +126,7 @@ const SearchForm: FC<{ request: SearchRequest; options: SearchFilterOptions; met
           type="search"
           name="q"
           value={p.request.q}
-          placeholder="Title, actor, tag, 종이등…"
+          placeholder={t('search.placeholder')}
           autocomplete="off"
           enterkeyhint="search"
           maxlength={200}
@@ -132,63 +134,63 @@ const SearchForm: FC<{ request: SearchRequest; options: SearchFilterOptions; met
           aria-describedby="search-tips"
         />
         <button class="button primary" type="submit">
-          Search
+          {t('search.button')}
         </button>
       </div>
       <div class="search-filters">
         <FilterSelect
           name="country"
-          label="Country"
-          any="Any country"
+          label={t('search.country')}
+          any={t('search.anyCountry')}
           value={f.country?.toLowerCase() ?? ''}
           choices={p.options.countries.map((c) => ({ value: c.code.toLowerCase(), label: c.name }))}
         />
         <FilterSelect
           name="platform"
-          label="Platform"
-          any="Any platform"
+          label={t('review.platform')}
+          any={t('search.anyPlatform')}
           value={f.platform ?? ''}
           choices={p.options.platforms.map((c) => ({ value: c.slug, label: c.name }))}
         />
         <FilterSelect
           name="year"
-          label="Year"
-          any="Any year"
+          label={t('review.year')}
+          any={t('search.anyYear')}
           value={f.year === null ? '' : String(f.year)}
           choices={p.options.years.map((y) => ({ value: String(y), label: String(y) }))}
         />
         <FilterSelect
           name="meter"
           label={p.meter.name}
-          any="Any rating"
+          any={t('search.anyRating')}
           value={f.meter === null ? '' : String(f.meter)}
           choices={Array.from({ length: p.meter.max + 1 }, (_, n) => ({ value: String(n), label: meterText(n, p.meter.max, p.meter) }))}
         />
       </div>
       <p class="search-tips" id="search-tips">
-        <code>"a phrase"</code> keeps words together, <code>-word</code> leaves a word out, <code>OR</code> accepts either word.
+        {rich(t('search.tips'), { phrase: <code>{t('search.tipPhrase')}</code>, exclude: <code>{t('search.tipExclude')}</code>, or: <code>OR</code> })}
       </p>
     </form>
   )
 }
 
 /** Previous / numbered / next links for result pages, keeping the query and filters. */
-const ResultPages: FC<{ request: SearchRequest; page: number; pageCount: number }> = ({ request, page, pageCount }) => {
+const ResultPages: FC<{ tr: Translator; request: SearchRequest; page: number; pageCount: number }> = ({ tr: { t }, request, page, pageCount }) => {
   if (pageCount <= 1) return null
   const pages = Array.from({ length: pageCount }, (_, i) => i + 1).filter((n) => n === 1 || n === pageCount || Math.abs(n - page) <= 2)
   const href = (n: number) => searchHref(request, n)
   return (
-    <nav class="pagination" aria-label="Result pages">
-      {page > 1 ? <a class="page-step" href={href(page - 1)} rel="prev">← Previous</a> : <span class="page-step" aria-hidden="true" />}
+    <nav class="pagination" aria-label={t('search.resultPages')}>
+      {page > 1 ? <a class="page-step" href={href(page - 1)} rel="prev">← {t('pages.previous')}</a> : <span class="page-step" aria-hidden="true" />}
       <ol>
         {pages.map((n, i) => (
           <>
             {i > 0 && n - pages[i - 1]! > 1 && <li class="gap" aria-hidden="true">…</li>}
-            <li>{n === page ? <span aria-current="page">{n}</span> : <a href={href(n)} aria-label={`Page ${n}`}>{n}</a>}</li>
+            <li>{n === page ? <span aria-current="page">{n}</span> : <a href={href(n)} aria-label={t('pages.page', { page: n })}>{n}</a>}</li>
           </>
         ))}
       </ol>
-      {page < pageCount ? <a class="page-step" href={href(page + 1)} rel="next">Next →</a> : <span class="page-step" aria-hidden="true" />}
+      {page < pageCount ? <a class="page-step" href={href(page + 1)} rel="next">{t('pages.next')} →</a> : <span class="page-step" aria-hidden="true" />}
     </nav>
   )
 }
@@ -217,30 +219,30 @@ export type SearchPageProps = {
 /** `/search`: the form, then results, a "no results" page with suggestions, or a prompt to type something. */
 export const SearchPage: FC<SearchPageProps> = ({ chrome, request, options, results, isUnusableText }) => {
   const { settings } = chrome
+  const tr = translatorFor(settings.language)
+  const { t } = tr
   const q = request.q
   const filtered = hasFilters(request.filters)
   const withoutFilters = searchHref({ ...request, filters: NO_FILTERS }, 1)
-  const title = q ? `“${q}” · Search · ${settings.name}` : `Search · ${settings.name}`
+  const title = q ? `${t('search.quoted', { q })} · ${t('search.button')} · ${settings.name}` : `${t('search.button')} · ${settings.name}`
   const where = filterWords(request, options, settings.meter)
   return (
-    <Layout chrome={chrome} title={title} description={`Search the reviews of ${settings.name}.`} canonicalPath={q || filtered ? null : '/search'}>
+    <Layout chrome={chrome} title={title} description={t('search.description', { site: settings.name })} canonicalPath={q || filtered ? null : '/search'}>
       <div class="wrap search-page">
         {/* The page's heading is the search field's label: one line less above the results on a phone. */}
         <h1 class="search-heading" id="search-heading">
-          <label for="search-q">Search reviews</label>
+          <label for="search-q">{t('search.label')}</label>
         </h1>
-        <SearchForm request={request} options={options} meter={settings.meter} autofocus={results === null} />
+        <SearchForm tr={tr} request={request} options={options} meter={settings.meter} autofocus={results === null} />
         {results === null ? (
           <section class="search-empty" aria-labelledby="search-empty-title">
-            <h2 id="search-empty-title">{isUnusableText ? 'Nothing to search for in that' : 'Type something to search'}</h2>
+            <h2 id="search-empty-title">{isUnusableText ? t('search.unusable') : t('search.prompt')}</h2>
             <p>
-              {isUnusableText
-                ? 'Searches need at least one word or name to look for; punctuation and -excluded words alone match nothing.'
-                : 'Search titles in any language, headlines, the reviews themselves, tags and cast.'}
+              {isUnusableText ? t('search.unusableHelp') : t('search.promptHelp')}
             </p>
             {options.countries.length > 0 && (
               <>
-                <p class="search-browse-label">Or browse by country:</p>
+                <p class="search-browse-label">{t('search.browseCountry')}</p>
                 <ul class="search-chips">
                   {options.countries.map((c) => (
                     <li>
@@ -255,43 +257,43 @@ export const SearchPage: FC<SearchPageProps> = ({ chrome, request, options, resu
           <>
             <div class="search-summary">
               <p class="count" role="status">
-                {results.total === 0 ? 'No reviews' : results.total === 1 ? '1 review' : `${results.total} reviews`}
-                {q && !isUnusableText ? <> match <strong class="search-q">“{q}”</strong></> : ' match'}
-                {where && <> in {where}</>}
-                {results.pageCount > 1 && <span class="muted"> · page {results.page} of {results.pageCount}</span>}
+                {rich(
+                  t(q && !isUnusableText ? (where ? 'search.matchQueryIn' : 'search.matchQuery') : where ? 'search.matchIn' : 'search.match', {
+                    reviews: results.total === 0 ? t('search.noReviews') : t('count.reviews', { count: results.total }),
+                    where,
+                  }),
+                  { q: <strong class="search-q">{t('search.quoted', { q })}</strong> },
+                )}
+                {results.pageCount > 1 && <span class="muted"> · {t('search.pageOf', { page: results.page, pages: results.pageCount })}</span>}
               </p>
               {filtered && (
                 <a class="search-clear" href={withoutFilters}>
-                  Clear filters
+                  {t('search.clear')}
                 </a>
               )}
             </div>
             {results.total === 0 ? (
               <section class="search-empty" aria-labelledby="search-empty-title">
-                <h2 id="search-empty-title">Nothing found</h2>
+                <h2 id="search-empty-title">{t('search.nothing')}</h2>
                 <ul class="search-suggestions">
-                  <li>Check the spelling, or try fewer or shorter words: every word has to appear.</li>
-                  <li>
-                    Put <code>OR</code> between words to accept either one.
-                  </li>
+                  <li>{t('search.hintSpelling')}</li>
+                  <li>{rich(t('search.hintOr'), { or: <code>OR</code> })}</li>
                   {filtered && (
                     <li>
-                      <a href={withoutFilters}>Search again without filters</a>.
+                      {rich(t('search.hintFilters'), { link: <a href={withoutFilters}>{t('search.hintFiltersLink')}</a> })}
                     </li>
                   )}
-                  <li>
-                    Or browse the <a href="/">latest reviews</a>.
-                  </li>
+                  <li>{rich(t('search.hintLatest'), { link: <a href="/">{t('search.hintLatestLink')}</a> })}</li>
                 </ul>
               </section>
             ) : (
               <ol class="hits">
                 {results.items.map((hit, i) => (
-                  <Hit hit={hit} meter={settings.meter} eager={i < 3} />
+                  <Hit tr={tr} hit={hit} meter={settings.meter} eager={i < 3} />
                 ))}
               </ol>
             )}
-            <ResultPages request={request} page={results.page} pageCount={results.pageCount} />
+            <ResultPages tr={tr} request={request} page={results.page} pageCount={results.pageCount} />
           </>
         )}
       </div>

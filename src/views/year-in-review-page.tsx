@@ -1,26 +1,27 @@
 import type { Child, FC } from 'hono/jsx'
 import type { CountBucket, YearSummary } from '../domain/diary.ts'
+import { type Translator, translatorFor } from '../domain/i18n.ts'
 import { meterText } from '../domain/meter.ts'
 import type { MeterSettings } from '../domain/settings.ts'
 import { Meter } from './components.tsx'
 import { YearLinks } from './diary-page.tsx'
 import { Layout, type Chrome } from './layout.tsx'
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const
-const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'] as const
+const MONTH_NUMBERS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] as const
 
 /** How many bars a ranking shows before folding the rest into "Other". */
 const TOP = 8
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`
 const pct = (n: number) => `${Number(n.toFixed(3))}%`
 
 /** At most `TOP` bars: the leaders, then everything else summed. */
-function topBuckets(buckets: readonly CountBucket[]): CountBucket[] {
-  if (buckets.length <= TOP) return [...buckets]
-  const head = buckets.slice(0, TOP - 1)
-  const rest = buckets.slice(TOP - 1)
-  return [...head, { key: '_other', label: `Other (${rest.length})`, count: rest.reduce((a, b) => a + b.count, 0) }]
+function topBuckets(buckets: readonly CountBucket[], { t }: Translator): CountBucket[] {
+  // The bucket of entries without a value has the key '' and is named here, in the site's language.
+  const named = buckets.map((b) => (b.key === '' ? { ...b, label: t('yir.unknown') } : b))
+  if (named.length <= TOP) return named
+  const head = named.slice(0, TOP - 1)
+  const rest = named.slice(TOP - 1)
+  return [...head, { key: '_other', label: t('yir.other', { count: rest.length }), count: rest.reduce((a, b) => a + b.count, 0) }]
 }
 
 /**
@@ -67,9 +68,9 @@ const ColumnChart: FC<{
 }
 
 /** A ranking as sideways bars, label above each bar and its count at the end of the row. */
-const BarChart: FC<{ id: string; title: string; buckets: readonly CountBucket[] }> = ({ id, title, buckets }) => {
+const BarChart: FC<{ tr: Translator; id: string; title: string; buckets: readonly CountBucket[] }> = ({ tr, id, title, buckets }) => {
   const row = 46
-  const shown = topBuckets(buckets)
+  const shown = topBuckets(buckets, tr)
   const most = Math.max(1, ...shown.map((b) => b.count))
   const desc = shown.map((b) => `${b.label}: ${b.count}`).join(', ')
   return (
@@ -109,63 +110,67 @@ const ChartCard: FC<{ id: string; heading: string; note?: string; size?: 'wide' 
 /** A year of watching in numbers and SVG charts; no JavaScript. */
 export const YearInReviewPage: FC<{ chrome: Chrome; summary: YearSummary; years: number[] }> = ({ chrome, summary: s, years }) => {
   const { settings } = chrome
+  const tr = translatorFor(settings.language)
+  const { t } = tr
   const meter: MeterSettings = settings.meter
+  const monthNames = MONTH_NUMBERS.map((m) => tr.longMonth(m))
+  const monthShort = MONTH_NUMBERS.map((m) => tr.shortMonth(m))
   const avg = s.averageMeter
   const busiest = s.byMonth.indexOf(Math.max(...s.byMonth))
   const topCountry = s.byCountry.find((b) => b.key !== '')
   const lead = [
-    `${plural(s.total, 'watch', 'watches')} in ${s.year}`,
-    s.total > 0 && s.byMonth[busiest]! > 0 ? `busiest in ${MONTH_NAMES[busiest]}` : null,
-    topCountry ? `mostly from ${topCountry.label}` : null,
+    t('yir.leadWatches', { watches: t('count.watches', { count: s.total }), year: String(s.year) }),
+    s.total > 0 && s.byMonth[busiest]! > 0 ? t('yir.leadBusiest', { month: monthNames[busiest]! }) : null,
+    topCountry ? t('yir.leadCountry', { country: topCountry.label }) : null,
   ]
     .filter(Boolean)
-    .join(', ')
+    .join(t('yir.leadJoin'))
   return (
     <Layout
       chrome={chrome}
-      title={`${s.year} in review · ${settings.name}`}
-      description={`${lead}: what ${settings.author} watched in ${s.year}, by month, country and platform.`}
+      title={t('yir.title', { year: String(s.year), site: settings.name })}
+      description={t('yir.description', { lead, author: settings.author, year: String(s.year) })}
       canonicalPath={`/diary/${s.year}`}
     >
       <div class="wrap yir">
-        <p class="yir-back"><a href="/diary">← Watch diary</a></p>
+        <p class="yir-back"><a href="/diary">← {t('diary.heading')}</a></p>
         <header class="yir-head">
           <div>
-            <p class="kicker">Year in review</p>
-            <h1>{s.year} in dramas</h1>
-            <p class="yir-lead">{lead}.</p>
+            <p class="kicker">{t('yir.kicker')}</p>
+            <h1>{t('yir.heading', { year: String(s.year) })}</h1>
+            <p class="yir-lead">{t('yir.leadSentence', { lead })}</p>
           </div>
-          <YearLinks years={years} current={s.year} label="All years" />
+          <YearLinks tr={tr} years={years} current={s.year} label={t('yir.allYears')} />
         </header>
 
         <ul class="yir-stats">
-          <Stat value={s.total} label={s.total === 1 ? 'watch' : 'watches'} accent />
-          <Stat value={s.byStatus.finished} label="finished" />
-          <Stat value={s.episodes} label={s.episodes === 1 ? 'episode' : 'episodes'} />
-          <Stat value={s.rewatches} label={s.rewatches === 1 ? 'rewatch' : 'rewatches'} />
-          {s.byStatus.watching > 0 && <Stat value={s.byStatus.watching} label="still watching" />}
-          {s.byStatus.dropped > 0 && <Stat value={s.byStatus.dropped} label="dropped" />}
+          <Stat value={tr.number(s.total)} label={t('yir.statWatches', { count: s.total })} accent />
+          <Stat value={tr.number(s.byStatus.finished)} label={t('yir.statFinished', { count: s.byStatus.finished })} />
+          <Stat value={tr.number(s.episodes)} label={t('yir.statEpisodes', { count: s.episodes })} />
+          <Stat value={tr.number(s.rewatches)} label={t('yir.statRewatches', { count: s.rewatches })} />
+          {s.byStatus.watching > 0 && <Stat value={tr.number(s.byStatus.watching)} label={t('yir.statWatching', { count: s.byStatus.watching })} />}
+          {s.byStatus.dropped > 0 && <Stat value={tr.number(s.byStatus.dropped)} label={t('yir.statDropped', { count: s.byStatus.dropped })} />}
         </ul>
 
         <div class="chart-grid-layout">
           <ChartCard
             id="by-month"
-            heading="Watches by month"
+            heading={t('yir.byMonth')}
             size="wide"
-            note={s.byMonth[busiest]! > 0 ? `Busiest: ${MONTH_NAMES[busiest]}, ${plural(s.byMonth[busiest]!, 'watch', 'watches')}.` : undefined}
+            note={s.byMonth[busiest]! > 0 ? t('yir.busiest', { month: monthNames[busiest]!, watches: t('count.watches', { count: s.byMonth[busiest]! }) }) : undefined}
           >
             <ColumnChart
               id="by-month-chart"
-              title={`Watches by month in ${s.year}`}
-              labels={MONTHS}
-              narrowLabels={MONTHS.map((m) => m.slice(0, 1))}
-              longLabels={MONTH_NAMES}
+              title={t('yir.byMonthTitle', { year: String(s.year) })}
+              labels={monthShort}
+              narrowLabels={tr.lang === 'en' ? monthShort.map((m) => m.slice(0, 1)) : MONTH_NUMBERS.map(String)}
+              longLabels={monthNames}
               values={s.byMonth}
               height={250}
             />
           </ChartCard>
 
-          <ChartCard id="meter" size="meter" heading={`Average ${meter.name}`} note={avg ? `${plural(avg.rated, 'rated watch', 'rated watches')}; ${meter.direction === 'lower-is-better' ? 'lower is better' : 'higher is better'}.` : undefined}>
+          <ChartCard id="meter" size="meter" heading={t('yir.average', { meter: meter.name })} note={avg ? t(meter.direction === 'lower-is-better' ? 'yir.ratedLower' : 'yir.ratedHigher', { count: avg.rated }) : undefined}>
             {avg ? (
               <>
                 <p class="yir-average">
@@ -173,10 +178,10 @@ export const YearInReviewPage: FC<{ chrome: Chrome; summary: YearSummary; years:
                   <span class="yir-average-max">/ {avg.max}</span>
                 </p>
                 <Meter value={Math.round(avg.value)} max={avg.max} meter={meter} size="large" />
-                <p class="visually-hidden">{`Average: ${meterText(avg.value, avg.max, meter)}`}</p>
+                <p class="visually-hidden">{t('yir.averageText', { level: meterText(avg.value, avg.max, meter) })}</p>
                 <ColumnChart
                   id="meter-chart"
-                  title={`How many watches got each ${meter.name} value`}
+                  title={t('yir.meterChart', { meter: meter.name })}
                   labels={s.meterSpread.map((_, i) => String(i))}
                   longLabels={s.meterSpread.map((_, i) => meterText(i, avg.max, meter))}
                   values={s.meterSpread}
@@ -184,16 +189,16 @@ export const YearInReviewPage: FC<{ chrome: Chrome; summary: YearSummary; years:
                 />
               </>
             ) : (
-              <p class="chart-empty">No watch was rated this year.</p>
+              <p class="chart-empty">{t('yir.noneRated')}</p>
             )}
           </ChartCard>
 
-          <ChartCard id="by-country" heading="By country">
-            <BarChart id="by-country-chart" title={`Watches by country in ${s.year}`} buckets={s.byCountry} />
+          <ChartCard id="by-country" heading={t('yir.byCountry')}>
+            <BarChart tr={tr} id="by-country-chart" title={t('yir.byCountryTitle', { year: String(s.year) })} buckets={s.byCountry} />
           </ChartCard>
 
-          <ChartCard id="by-platform" heading="By platform">
-            <BarChart id="by-platform-chart" title={`Watches by platform in ${s.year}`} buckets={s.byPlatform} />
+          <ChartCard id="by-platform" heading={t('yir.byPlatform')}>
+            <BarChart tr={tr} id="by-platform-chart" title={t('yir.byPlatformTitle', { year: String(s.year) })} buckets={s.byPlatform} />
           </ChartCard>
         </div>
       </div>

@@ -1,5 +1,7 @@
 import type { FC } from 'hono/jsx'
 import { formatIssue, type InputIssue } from '../../domain/errors.ts'
+import { type MessageKey, type Translator, translatorFor } from '../../domain/i18n.ts'
+import { rich } from '../format.ts'
 import { AdminLayout, CsrfField, type AdminChrome } from './admin-layout.tsx'
 
 /** What an import did (or would do, on a dry run), with places already made readable. */
@@ -24,19 +26,18 @@ export type ImportFailure = { issues: readonly InputIssue[]; files: number } | {
 
 // One sentence per format the importer knows; a format the site takes but this list misses still
 // shows up in the file picker and gets a plain line.
-const FORMATS: { ext: string[]; name: string; text: string }[] = [
-  { ext: ['.txt'], name: 'Pasted blog text', text: 'A review copied off a page of your old blog: the header lines (Year, Origin, Platform, the meter…), the hook, the “Title – Headline” line, then a heading line for each aspect.' },
-  { ext: ['.md', '.markdown'], name: 'Markdown', text: 'A review with YAML front matter and a “## Aspect – Verdict” heading per section, as “Export → Markdown” writes it.' },
-  { ext: ['.json'], name: 'Review documents', text: 'One review document or an array of them (lists included), as the read API and “Export → JSON” give them.' },
-  { ext: ['.xml'], name: 'WordPress export', text: 'The file from Tools → Export in WordPress: posts, tags, featured images and comments.' },
-  { ext: ['.zip'], name: 'Letterboxd export', text: 'The archive from Settings → Data on Letterboxd: reviews, diary, ratings, watchlist and lists.' },
+const FORMATS: { ext: string[]; name: MessageKey; text: MessageKey }[] = [
+  { ext: ['.txt'], name: 'import.format.txt', text: 'import.format.txtText' },
+  { ext: ['.md', '.markdown'], name: 'import.format.md', text: 'import.format.mdText' },
+  { ext: ['.json'], name: 'import.format.json', text: 'import.format.jsonText' },
+  { ext: ['.xml'], name: 'import.format.xml', text: 'import.format.xmlText' },
+  { ext: ['.zip'], name: 'import.format.zip', text: 'import.format.zipText' },
 ]
 
 const SHOWN_PER_LIST = 50
 const SHOWN_PER_REASON = 20
 const SHOWN_WARNINGS = 100
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`
 
 /** The upload form, the supported formats and, after a post, what happened. Works without JavaScript. */
 export const ImportPage: FC<{
@@ -49,22 +50,24 @@ export const ImportPage: FC<{
 }> = ({ chrome, extensions, maxMegabytes, choices, outcome, failure }) => {
   const known = FORMATS.filter((f) => f.ext.some((e) => extensions.includes(e)))
   const unknown = extensions.filter((e) => !FORMATS.some((f) => f.ext.includes(e)))
+  const tr = translatorFor(chrome.settings.language)
+  const { t } = tr
   return (
-    <AdminLayout chrome={chrome} title="Import" active="import">
+    <AdminLayout chrome={chrome} title={t('admin.nav.import')} active="import">
       <div class="import-page">
         <div class="editor-head">
           <div>
-            <p class="kicker">Bring your reviews</p>
-            <h1>Import</h1>
+            <p class="kicker">{t('import.kicker')}</p>
+            <h1>{t('admin.nav.import')}</h1>
           </div>
         </div>
-        {failure && <Failure failure={failure} />}
-        {outcome && <Summary outcome={outcome} />}
+        {failure && <Failure tr={tr} failure={failure} />}
+        {outcome && <Summary tr={tr} outcome={outcome} />}
         <div class="import-layout">
           <form method="post" action="/admin/import" enctype="multipart/form-data" class="panel import-form">
             <CsrfField token={chrome.csrf} />
             <div class="field">
-              <label for="import-files">Files to import</label>
+              <label for="import-files">{t('import.files')}</label>
               <input
                 type="file"
                 id="import-files"
@@ -75,59 +78,58 @@ export const ImportPage: FC<{
                 aria-describedby="import-files-hint"
               />
               <p class="hint" id="import-files-hint">
-                One or more files ({extensions.join(', ')}), up to {maxMegabytes} MB in all.
+                {t('import.filesHint', { extensions: extensions.join(', '), max: maxMegabytes })}
               </p>
             </div>
             <fieldset class="import-choice">
-              <legend>If a review is already on the site</legend>
+              <legend>{t('import.conflict')}</legend>
               <label class="import-option">
                 <input type="radio" name="onConflict" value="update" checked={choices.onConflict !== 'skip'} />
                 <span>
-                  <strong>Update it</strong>
-                  <small>The file’s version replaces the one on the site; its history keeps the old one.</small>
+                  <strong>{t('import.update')}</strong>
+                  <small>{t('import.updateHint')}</small>
                 </span>
               </label>
               <label class="import-option">
                 <input type="radio" name="onConflict" value="skip" checked={choices.onConflict === 'skip'} />
                 <span>
-                  <strong>Leave it as it is</strong>
-                  <small>The review is reported as skipped.</small>
+                  <strong>{t('import.skip')}</strong>
+                  <small>{t('import.skipHint')}</small>
                 </span>
               </label>
             </fieldset>
             <div class="field check import-dry">
               <input type="checkbox" id="import-dry-run" name="dryRun" value="1" checked={choices.dryRun} aria-describedby="import-dry-run-hint" />
-              <label for="import-dry-run">Check only (dry run)</label>
-              <p class="hint" id="import-dry-run-hint">Reads and checks every file and reports what would change, without writing anything.</p>
+              <label for="import-dry-run">{t('import.dryRun')}</label>
+              <p class="hint" id="import-dry-run-hint">{t('import.dryRunHint')}</p>
             </div>
             <div class="form-actions">
-              <button type="submit" class="button primary">Import files</button>
+              <button type="submit" class="button primary">{t('import.submit')}</button>
             </div>
           </form>
           <section class="panel import-formats" aria-labelledby="import-formats-h">
-            <h2 id="import-formats-h">What you can import</h2>
+            <h2 id="import-formats-h">{t('import.formats')}</h2>
             <dl>
               {known.map((f) => (
                 <div>
                   <dt>
-                    {f.ext.filter((e) => extensions.includes(e)).map((e, i) => (<>{i > 0 && ' '}<code>{e}</code></>))} {f.name}
+                    {f.ext.filter((e) => extensions.includes(e)).map((e, i) => (<>{i > 0 && ' '}<code>{e}</code></>))} {t(f.name)}
                   </dt>
-                  <dd>{f.text}</dd>
+                  <dd>{t(f.text)}</dd>
                 </div>
               ))}
               {unknown.map((e) => (
                 <div>
                   <dt><code>{e}</code></dt>
-                  <dd>Read by the importer as on the command line.</dd>
+                  <dd>{t('import.format.other')}</dd>
                 </div>
               ))}
             </dl>
             <p>
-              <strong>All or nothing.</strong> Every file is checked first; if any has a problem, nothing is written and each
-              problem is listed with its file and line.
+              <strong>{t('import.allOrNothing')}</strong> {t('import.allOrNothingText')}
             </p>
-            <p>Importing the same file again does not add copies: reviews are matched by where they came from, their address, or their title and season.</p>
-            <p class="hint">Large archives import faster on the server with <code>dramalog import</code>.</p>
+            <p>{t('import.again')}</p>
+            <p class="hint">{rich(t('import.large'), { command: <code>dramalog import</code> })}</p>
           </section>
         </div>
       </div>
@@ -136,11 +138,11 @@ export const ImportPage: FC<{
 }
 
 /** The problems that stopped the import, every one, in the command line's `FILE:LINE: field: reason` form. */
-const Failure: FC<{ failure: ImportFailure }> = ({ failure }) => {
+const Failure: FC<{ tr: Translator; failure: ImportFailure }> = ({ tr: { t }, failure }) => {
   if ('message' in failure) {
     return (
       <div class="form-error import-problems" role="alert" aria-labelledby="import-problems-h">
-        <h2 id="import-problems-h">Nothing was imported</h2>
+        <h2 id="import-problems-h">{t('import.nothing')}</h2>
         <p>{failure.message}</p>
       </div>
     )
@@ -150,9 +152,9 @@ const Failure: FC<{ failure: ImportFailure }> = ({ failure }) => {
   return (
     <div class="form-error import-problems" role="alert" aria-labelledby="import-problems-h">
       <h2 id="import-problems-h">
-        {n === 1 ? 'One problem' : `${n} problems`} in {plural(files, 'file')}; nothing was written
+        {t('import.problems', { problems: t('import.problemCount', { count: n }), files: t('import.fileCount', { count: files }) })}
       </h2>
-      <p>Fix {files === 1 ? 'the file' : 'the files'}, then choose {failure.files === 1 ? 'it' : 'them all'} again: an import is saved whole or not at all.</p>
+      <p>{t(files === 1 && failure.files === 1 ? 'import.fixOne' : files === 1 ? 'import.fixOneOfMany' : 'import.fixMany')}</p>
       <ul class="import-issues">
         {failure.issues.map((i) => <li><code>{formatIssue(i)}</code></li>)}
       </ul>
@@ -168,7 +170,7 @@ const Stat: FC<{ value: number; label: string; accent?: boolean }> = ({ value, l
 )
 
 /** A list of review addresses, cut short when an import touched very many. */
-const SlugList: FC<{ title: string; slugs: string[]; link: boolean }> = ({ title, slugs, link }) =>
+const SlugList: FC<{ tr: Translator; title: string; slugs: string[]; link: boolean }> = ({ tr, title, slugs, link }) =>
   slugs.length === 0 ? null : (
     <div class="import-list">
       <h3>{title}</h3>
@@ -176,13 +178,14 @@ const SlugList: FC<{ title: string; slugs: string[]; link: boolean }> = ({ title
         {slugs.slice(0, SHOWN_PER_LIST).map((s) => (
           <li>{link ? <a href={`/reviews/${encodeURIComponent(s)}`}>/reviews/{s}</a> : <span>/reviews/{s}</span>}</li>
         ))}
-        {slugs.length > SHOWN_PER_LIST && <li class="muted">… and {slugs.length - SHOWN_PER_LIST} more</li>}
+        {slugs.length > SHOWN_PER_LIST && <li class="muted">{tr.t('import.more', { count: slugs.length - SHOWN_PER_LIST })}</li>}
       </ul>
     </div>
   )
 
 /** What the import did, or would do: counts, then the reviews, the skipped records by reason, the warnings. */
-const Summary: FC<{ outcome: ImportOutcome }> = ({ outcome: r }) => {
+const Summary: FC<{ tr: Translator; outcome: ImportOutcome }> = ({ tr, outcome: r }) => {
+  const { t } = tr
   const skippedReviews = r.skipped.filter((s) => s.what.startsWith('review')).length
   const total = r.created.length + r.updated.length
   const byReason = new Map<string, ImportOutcome['skipped']>()
@@ -190,35 +193,33 @@ const Summary: FC<{ outcome: ImportOutcome }> = ({ outcome: r }) => {
   const hasDiary = r.diary.created + r.diary.updated > 0
   return (
     <section class={`panel import-result${r.dryRun ? ' is-dry-run' : ''}`} role="status" aria-labelledby="import-result-h">
-      <h2 id="import-result-h">{r.dryRun ? 'Check passed: nothing was written' : 'Import finished'}</h2>
+      <h2 id="import-result-h">{r.dryRun ? t('import.checkPassed') : t('import.finished')}</h2>
       <p class="import-lead">
-        {r.dryRun ? 'Importing' : 'Read'} {plural(r.files, 'file')}
-        {r.dryRun ? ' would add ' : ': '}
         {r.dryRun
-          ? `${plural(r.created.length, 'new review')}, update ${r.updated.length} and skip ${skippedReviews}.`
-          : `${plural(total, 'review')} saved (${r.created.length} new, ${r.updated.length} updated), ${skippedReviews} skipped.`}
+          ? t('import.leadDry', { files: t('import.fileCount', { count: r.files }), created: t('import.newReviews', { count: r.created.length }), updated: r.updated.length, skipped: skippedReviews })
+          : t('import.lead', { files: t('import.fileCount', { count: r.files }), saved: t('count.reviews', { count: total }), created: r.created.length, updated: r.updated.length, skipped: skippedReviews })}
       </p>
       <ul class="yir-stats import-stats">
-        <Stat value={r.created.length} label={r.dryRun ? 'New reviews (would add)' : 'New reviews'} accent />
-        <Stat value={r.updated.length} label={r.dryRun ? 'Updated (would update)' : 'Updated reviews'} />
-        <Stat value={skippedReviews} label="Skipped reviews" />
-        {hasDiary && <Stat value={r.diary.created} label="New diary entries" />}
-        {hasDiary && <Stat value={r.diary.updated} label="Updated diary entries" />}
-        {r.lists && r.lists.created + r.lists.updated > 0 && <Stat value={r.lists.created} label="New lists" />}
-        {r.lists && r.lists.created + r.lists.updated > 0 && <Stat value={r.lists.updated} label="Updated lists" />}
-        {r.comments.created > 0 && <Stat value={r.comments.created} label="Comments" />}
+        <Stat value={r.created.length} label={r.dryRun ? t('import.stat.newDry') : t('import.stat.new')} accent />
+        <Stat value={r.updated.length} label={r.dryRun ? t('import.stat.updatedDry') : t('import.stat.updated')} />
+        <Stat value={skippedReviews} label={t('import.stat.skipped')} />
+        {hasDiary && <Stat value={r.diary.created} label={t('import.stat.newDiary')} />}
+        {hasDiary && <Stat value={r.diary.updated} label={t('import.stat.updatedDiary')} />}
+        {r.lists && r.lists.created + r.lists.updated > 0 && <Stat value={r.lists.created} label={t('import.stat.newLists')} />}
+        {r.lists && r.lists.created + r.lists.updated > 0 && <Stat value={r.lists.updated} label={t('import.stat.updatedLists')} />}
+        {r.comments.created > 0 && <Stat value={r.comments.created} label={t('admin.nav.comments')} />}
       </ul>
       {r.dryRun && (
         <p class="import-next">
-          <strong>Nothing was written.</strong> To import for real, choose the files again and untick “Check only”.
+          <strong>{t('import.nothingWritten')}</strong> {t('import.forReal')}
         </p>
       )}
-      {!r.dryRun && r.media > 0 && <p class="muted">{plural(r.media, 'poster image')} written.</p>}
-      <SlugList title={r.dryRun ? 'Would add' : 'New reviews'} slugs={r.created} link={!r.dryRun} />
-      <SlugList title={r.dryRun ? 'Would update' : 'Updated reviews'} slugs={r.updated} link />
+      {!r.dryRun && r.media > 0 && <p class="muted">{t('import.media', { count: r.media })}</p>}
+      <SlugList tr={tr} title={r.dryRun ? t('import.wouldAdd') : t('import.stat.new')} slugs={r.created} link={!r.dryRun} />
+      <SlugList tr={tr} title={r.dryRun ? t('import.wouldUpdate') : t('import.stat.updated')} slugs={r.updated} link />
       {byReason.size > 0 && (
         <div class="import-list">
-          <h3>Skipped ({r.skipped.length})</h3>
+          <h3>{t('import.skipped', { count: r.skipped.length })}</h3>
           {[...byReason].map(([reason, items]) => (
             <div class="import-reason">
               <p><strong>{reason}</strong> <span class="muted">({items.length})</span></p>
@@ -226,7 +227,7 @@ const Summary: FC<{ outcome: ImportOutcome }> = ({ outcome: r }) => {
                 {items.slice(0, SHOWN_PER_REASON).map((s) => (
                   <li><code class="import-place">{s.at}</code> {s.what}</li>
                 ))}
-                {items.length > SHOWN_PER_REASON && <li class="muted">… and {items.length - SHOWN_PER_REASON} more</li>}
+                {items.length > SHOWN_PER_REASON && <li class="muted">{t('import.more', { count: items.length - SHOWN_PER_REASON })}</li>}
               </ul>
             </div>
           ))}
@@ -234,10 +235,10 @@ const Summary: FC<{ outcome: ImportOutcome }> = ({ outcome: r }) => {
       )}
       {r.warnings.length > 0 && (
         <div class="import-list import-warnings">
-          <h3>Warnings ({r.warnings.length})</h3>
+          <h3>{t('import.warnings', { count: r.warnings.length })}</h3>
           <ul>
             {r.warnings.slice(0, SHOWN_WARNINGS).map((w) => <li>{w}</li>)}
-            {r.warnings.length > SHOWN_WARNINGS && <li class="muted">… and {r.warnings.length - SHOWN_WARNINGS} more</li>}
+            {r.warnings.length > SHOWN_WARNINGS && <li class="muted">{t('import.more', { count: r.warnings.length - SHOWN_WARNINGS })}</li>}
           </ul>
         </div>
       )}

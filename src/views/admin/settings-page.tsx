@@ -1,4 +1,5 @@
 import type { FC } from 'hono/jsx'
+import { LANGUAGE_NAMES, SITE_LANGUAGES, translatorFor } from '../../domain/i18n.ts'
 import { DEFAULT_SETTINGS, type SiteSettings } from '../../domain/settings.ts'
 import { AdminLayout, CsrfField, type AdminChrome } from './admin-layout.tsx'
 
@@ -9,7 +10,7 @@ export function settingsForm(s: SiteSettings): SettingsForm {
   return {
     name: s.name, description: s.description, author: s.author, rubric: s.rubric.join('\n'), meterName: s.meter.name,
     meterSymbol: s.meter.symbol, meterMax: String(s.meter.max), meterDirection: s.meter.direction, meterUnit: s.meter.unit,
-    dateOrder: s.dateOrder, baseUrl: s.baseUrl ?? '', perPage: String(s.perPage),
+    dateOrder: s.dateOrder, language: s.language, baseUrl: s.baseUrl ?? '', perPage: String(s.perPage),
     fediverseName: s.fediverseName,
   }
 }
@@ -21,7 +22,7 @@ export function settingsInput(f: SettingsForm): unknown {
     name: f.name ?? '', description: f.description ?? '', author: f.author ?? '',
     rubric: (f.rubric ?? '').split('\n').map((s) => s.trim()).filter(Boolean),
     meter: { name: f.meterName ?? '', symbol: f.meterSymbol ?? '', max: n(f.meterMax), direction: f.meterDirection, unit: f.meterUnit ?? '' },
-    dateOrder: f.dateOrder, baseUrl: f.baseUrl?.trim() ? f.baseUrl.trim() : null, perPage: n(f.perPage),
+    dateOrder: f.dateOrder, language: f.language ?? DEFAULT_SETTINGS.language, baseUrl: f.baseUrl?.trim() ? f.baseUrl.trim() : null, perPage: n(f.perPage),
     fediverseName: f.fediverseName?.trim() || DEFAULT_SETTINGS.fediverseName,
   }
 }
@@ -32,8 +33,9 @@ const FIELD_ERROR_KEYS: Record<string, string> = {
 
 /** Site settings: name, rubric, meter, date order, address. Owners only. */
 export const SettingsPage: FC<{ chrome: AdminChrome; form: SettingsForm; errors: Record<string, string>; notice?: string | null }> = ({ chrome, form, errors, notice }) => {
+  const { t, fromEnglish } = translatorFor(chrome.settings.language)
   const err: Record<string, string> = {}
-  for (const [k, v] of Object.entries(errors)) err[FIELD_ERROR_KEYS[k] ?? k.split('.')[0]!] = v
+  for (const [k, v] of Object.entries(errors)) err[FIELD_ERROR_KEYS[k] ?? k.split('.')[0]!] = fromEnglish(v)
   const field = (name: string, label: string, hint?: string, type = 'text') => (
     <label class={`field${err[name] ? ' has-error' : ''}`}>
       <span>{label}</span>
@@ -43,59 +45,71 @@ export const SettingsPage: FC<{ chrome: AdminChrome; form: SettingsForm; errors:
     </label>
   )
   return (
-    <AdminLayout chrome={chrome} title="Settings" active="settings" notice={notice}>
-      <div class="editor-head"><div><p class="kicker">Owner</p><h1>Site settings</h1></div></div>
-      {Object.keys(errors).length > 0 && <p class="form-error" role="alert">Some settings need attention; nothing was changed.</p>}
+    <AdminLayout chrome={chrome} title={t('admin.nav.settings')} active="settings" notice={notice}>
+      <div class="editor-head"><div><p class="kicker">{t('admin.role.owner')}</p><h1>{t('settings.heading')}</h1></div></div>
+      {Object.keys(errors).length > 0 && <p class="form-error" role="alert">{t('settings.errors')}</p>}
       <form method="post" action="/admin/settings" class="settings-grid">
         <CsrfField token={chrome.csrf} />
         <fieldset class="panel">
-          <legend>The site</legend>
-          {field('name', 'Site name')}
-          {field('description', 'Description', 'Shown under the name and in feeds.')}
-          {field('author', 'Default byline')}
-          {field('baseUrl', 'Public address', 'For example https://reviews.example.com/; used for canonical links.', 'url')}
-          {field('fediverseName', 'Fediverse username', 'Fediverse users follow the site as @username@host (the host of the public address); empty means “reviews”.')}
+          <legend>{t('settings.site')}</legend>
+          {field('name', t('settings.name'))}
+          {field('description', t('settings.description'), t('settings.descriptionHint'))}
+          {field('author', t('settings.author'))}
+          {field('baseUrl', t('settings.baseUrl'), t('settings.baseUrlHint'), 'url')}
+          {field('fediverseName', t('settings.fediverseName'), t('settings.fediverseNameHint'))}
           <div class="row">
             <label class="field">
-              <span>Dates with numbers only</span>
-              <select name="dateOrder">
-                <option value="auto" selected={form.dateOrder === 'auto'}>Ask when ambiguous</option>
-                <option value="dmy" selected={form.dateOrder === 'dmy'}>Day, month, year</option>
-                <option value="mdy" selected={form.dateOrder === 'mdy'}>Month, day, year</option>
+              <span>{t('settings.language')}</span>
+              <select name="language" aria-describedby="language-hint">
+                {SITE_LANGUAGES.map((l) => (
+                  <option value={l} lang={l} selected={form.language === l}>{LANGUAGE_NAMES[l]}</option>
+                ))}
               </select>
+              <small class="hint" id="language-hint">{t('settings.languageHint')}</small>
             </label>
-            {field('perPage', 'Reviews per page', undefined, 'number')}
+            <label class="field">
+              <span>{t('settings.dateOrder')}</span>
+              <select name="dateOrder">
+                <option value="auto" selected={form.dateOrder === 'auto'}>{t('settings.dateAuto')}</option>
+                <option value="dmy" selected={form.dateOrder === 'dmy'}>{t('settings.dateDmy')}</option>
+                <option value="mdy" selected={form.dateOrder === 'mdy'}>{t('settings.dateMdy')}</option>
+              </select>
+              <small class="hint">{t('settings.dateOrderHint')}</small>
+            </label>
+          </div>
+          <div class="row">
+            {field('perPage', t('settings.perPage'), undefined, 'number')}
           </div>
         </fieldset>
         <fieldset class="panel">
-          <legend>Rubric</legend>
+          <legend>{t('settings.rubric')}</legend>
           <label class={`field${err.rubric ? ' has-error' : ''}`}>
-            <span>Aspects, in order</span>
+            <span>{t('settings.aspects')}</span>
             <textarea name="rubric" rows={6}>{form.rubric}</textarea>
-            <small class="hint">One per line. Existing reviews keep their sections when you rename or remove an aspect.</small>
+            <small class="hint">{t('settings.aspectsHint')}</small>
             {err.rubric && <span class="field-error">{err.rubric}</span>}
           </label>
         </fieldset>
         <fieldset class="panel">
-          <legend>Signature meter</legend>
+          <legend>{t('settings.meter')}</legend>
           <div class="row">
-            {field('meterName', 'Name')}
-            {field('meterSymbol', 'Symbol', 'An emoji or a short text.')}
+            {field('meterName', t('settings.meterName'))}
+            {field('meterSymbol', t('settings.meterSymbol'), t('settings.meterSymbolHint'))}
           </div>
           <div class="row">
-            {field('meterMax', 'Maximum', undefined, 'number')}
-            {field('meterUnit', 'Unit', 'Read out as "2 of 5 facepalms".')}
+            {field('meterMax', t('settings.meterMax'), undefined, 'number')}
+            {field('meterUnit', t('settings.meterUnit'), t('settings.meterUnitHint'))}
           </div>
           <label class="field">
-            <span>Direction</span>
+            <span>{t('settings.direction')}</span>
             <select name="meterDirection">
-              <option value="lower-is-better" selected={form.meterDirection === 'lower-is-better'}>Lower is better</option>
-              <option value="higher-is-better" selected={form.meterDirection === 'higher-is-better'}>Higher is better</option>
+              <option value="lower-is-better" selected={form.meterDirection === 'lower-is-better'}>{t('settings.lower')}</option>
+              <option value="higher-is-better" selected={form.meterDirection === 'higher-is-better'}>{t('settings.higher')}</option>
             </select>
           </label>
-          <small class="hint">Reviews keep the maximum they were rated on.</small>
+          <small class="hint">{t('settings.meterHint')}</small>
         </fieldset>
-        <div class="actions settings-actions"><button type="submit" class="button primary">Save settings</button></div>
+        <div class="actions settings-actions"><button type="submit" class="button primary">{t('settings.save')}</button></div>
       </form>
     </AdminLayout>
   )

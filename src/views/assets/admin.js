@@ -1,6 +1,15 @@
 // Dramalog editor enhancements. The editor works without this file: it only adds autosave of
 // unsaved changes, a live preview and drag-to-reorder sections on top of the plain form.
-(() => {
+
+// The words this script shows, in the site's language: the admin page hands them over as JSON
+// with `{name}` placeholders (see AdminLayout).
+const adminText = (() => {
+  const messages = JSON.parse(document.getElementById('admin-messages')?.textContent || '{}')
+  return (name, params = {}) =>
+    (messages[name] ?? name).replace(/\{([a-zA-Z]+)\}/g, (whole, key) => (params[key] === undefined ? whole : String(params[key])))
+})()
+
+;(() => {
   const form = document.getElementById('editor')
   if (!form) return
 
@@ -31,9 +40,11 @@
       const bar = document.createElement('div')
       bar.className = 'notice draft-bar'
       bar.setAttribute('role', 'status')
-      bar.innerHTML = '<span></span> <button type="button" class="button small primary">Restore</button> <button type="button" class="button small ghost">Discard</button>'
-      bar.querySelector('span').textContent = `You have unsaved changes from ${new Date(at).toLocaleString()}.`
+      bar.innerHTML = '<span></span> <button type="button" class="button small primary"></button> <button type="button" class="button small ghost"></button>'
+      bar.querySelector('span').textContent = adminText('unsaved', { date: new Date(at).toLocaleString(document.documentElement.lang || undefined) })
       const [restore, discard] = bar.querySelectorAll('button')
+      restore.textContent = adminText('restore')
+      discard.textContent = adminText('discard')
       restore.addEventListener('click', () => { apply(data); bar.remove() })
       discard.addEventListener('click', () => { localStorage.removeItem(key); bar.remove() })
       form.before(bar)
@@ -74,7 +85,7 @@
     const toggle = document.createElement('button')
     toggle.type = 'button'
     toggle.className = 'button small ghost'
-    toggle.textContent = 'Live preview'
+    toggle.textContent = adminText('livePreview')
     toggle.setAttribute('aria-pressed', 'false')
     toggle.addEventListener('click', () => {
       if (frame) {
@@ -88,7 +99,7 @@
       // the editor away. It keeps the site's origin so the site's style sheet still applies.
       frame.setAttribute('sandbox', 'allow-same-origin')
       frame.className = 'live-preview'
-      frame.title = 'Live preview of the review page'
+      frame.title = adminText('livePreviewTitle')
       form.after(frame)
       toggle.setAttribute('aria-pressed', 'true')
       refreshPreview()
@@ -100,7 +111,7 @@
   const list = form.querySelector('.editor-main')
   const renumber = () => {
     form.querySelectorAll('fieldset.section-edit').forEach((fs, i) => {
-      fs.querySelector('legend').textContent = `Section ${i + 1}`
+      fs.querySelector('legend').textContent = adminText('section', { n: i + 1 })
       for (const el of fs.querySelectorAll('[name^="sections."]')) el.name = el.name.replace(/^sections\.\d+\./, `sections.${i}.`)
     })
   }
@@ -108,7 +119,7 @@
   for (const fs of form.querySelectorAll('fieldset.section-edit')) {
     const handle = document.createElement('span')
     handle.className = 'drag-handle'
-    handle.textContent = '⠿ drag'
+    handle.textContent = `⠿ ${adminText('drag')}`
     handle.setAttribute('aria-hidden', 'true')
     fs.querySelector('legend').after(handle)
     fs.draggable = true
@@ -170,6 +181,6 @@
     const body = new URLSearchParams({ _csrf: csrf, order })
     const res = await fetch(rows.dataset.reorder, { method: 'POST', body, headers: { accept: 'application/json' } })
     if (res.ok) location.reload()
-    else alert('The new order could not be saved; reload the page and try again.')
+    else alert(adminText('reorderFailed'))
   })
 })()

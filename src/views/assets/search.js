@@ -8,6 +8,19 @@ const root = document.getElementById('static-search')
 const indexBase = root?.dataset.index ?? '/search/'
 const reviewsBase = root?.dataset.reviews ?? '/reviews/'
 
+// The page hands over its messages in its own language: plain texts, `{q}`-style placeholders,
+// and per-plural-category forms for counts.
+const messages = JSON.parse(document.getElementById('static-search-messages')?.textContent || '{}')
+const lang = document.documentElement.lang || 'en'
+const plurals = new Intl.PluralRules(lang)
+const numbers = new Intl.NumberFormat(lang)
+function say(name, params = {}) {
+  const message = messages[name] ?? name
+  const text = typeof message === 'string' ? message : (message[plurals.select(params.count ?? 0)] ?? message.other)
+  return text.replace(/\{([a-zA-Z][a-zA-Z0-9]*)\}/g, (whole, key) =>
+    params[key] === undefined ? whole : typeof params[key] === 'number' ? numbers.format(params[key]) : params[key])
+}
+
 const json = async (name) => {
   const res = await fetch(indexBase + name)
   if (!res.ok) throw new Error(`${name}: ${res.status}`)
@@ -76,16 +89,16 @@ async function run() {
   const list = root.querySelector('#static-search-results')
   root.querySelector('#static-search-nojs')?.remove()
   if (!q) {
-    status.textContent = 'Type a title, a name, a tag or a word from a headline.'
+    status.textContent = say('prompt')
     return
   }
   document.title = `${q} · ${document.title}`
-  status.textContent = 'Searching…'
+  status.textContent = say('searching')
   try {
     const { terms, total, hits } = await search(q, MAX_RESULTS)
-    if (terms.length === 0) status.textContent = 'Type at least two letters, or a word in Korean, Japanese, Chinese or Thai.'
-    else if (total === 0) status.textContent = `No review matches “${q}”.`
-    else status.textContent = total === 1 ? `1 review matches “${q}”.` : `${total} reviews match “${q}”${total > MAX_RESULTS ? `; the best ${MAX_RESULTS} are shown` : ''}.`
+    if (terms.length === 0) status.textContent = say('tooShort')
+    else if (total === 0) status.textContent = say('none', { q })
+    else status.textContent = total > MAX_RESULTS ? say('capped', { count: total, q, shown: MAX_RESULTS }) : say('count', { count: total, q })
     for (const [slug, title, nativeTitle, headline, facts] of hits) {
       list.append(
         el('li', { class: 'static-hit' },
@@ -97,7 +110,7 @@ async function run() {
       )
     }
   } catch (err) {
-    status.textContent = 'The search index could not be loaded. Try again in a moment.'
+    status.textContent = say('failed')
     console.error(err)
   }
 }

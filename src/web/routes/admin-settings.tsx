@@ -5,6 +5,7 @@ import { SettingsPage, settingsForm, settingsInput, type SettingsForm } from '..
 import { renderDocument } from '../../views/render.ts'
 import { requireRole, type AuthEnv } from '../auth.ts'
 import { adminChromeFor } from '../admin-chrome.ts'
+import { translatorFor } from '../../domain/i18n.ts'
 
 /** Site settings, for the owner. */
 export function adminSettingsRoutes(site: Site): Hono<AuthEnv> {
@@ -14,7 +15,7 @@ export function adminSettingsRoutes(site: Site): Hono<AuthEnv> {
 
   app.get('/admin/settings', async (c) => {
     const chrome = await adminChrome(c)
-    const notice = c.req.query('saved') ? 'Settings saved.' : null
+    const notice = c.req.query('saved') ? translatorFor('en').t('form.settings.saved') : null
     return c.html(renderDocument(<SettingsPage chrome={chrome} form={settingsForm(chrome.settings)} errors={{}} notice={notice} />))
   })
 

@@ -4,6 +4,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import { COMMENT_FORM_FIELDS, CommentStatus, type CommentFormState, type CommentFormValues } from '../../domain/comments.ts'
 import { DramalogError, NotFoundError } from '../../domain/errors.ts'
+import { translatorFor } from '../../domain/i18n.ts'
 import type { SessionUser } from '../../domain/user.ts'
 import {
   CommentRefusedError, issueFormStamp, loadModerationQueue, moderateComment, postComment, replyAsAuthor,
@@ -22,16 +23,18 @@ import { chromeFor, renderReviewPage } from '../../pages/public-pages.tsx'
 type C = Context<AuthEnv>
 
 /** Shown once a comment is in the moderation queue. */
-export const THANKS_NOTICE = 'Thanks! Your comment waits for moderation.'
+const EN = translatorFor('en').t
+
+export const THANKS_NOTICE = EN('form.comment.thanks')
 
 // What the last moderation did, shown once on the queue it redirects to.
 const FLASH_COOKIE = 'dramalog_comments_flash'
 const FLASH: Record<string, string> = {
-  approve: 'Comment approved.',
-  trust: 'Comment approved. Future comments from this person appear at once.',
-  spam: 'Comment marked as spam.',
-  delete: 'Comment deleted.',
-  reply: 'Reply published.',
+  approve: EN('form.moderation.approved'),
+  trust: EN('form.moderation.trusted'),
+  spam: EN('form.moderation.spam'),
+  delete: EN('form.moderation.deleted'),
+  reply: EN('form.moderation.reply'),
 }
 
 // The signed time a reader started writing, set by the form-time image and sent back only with the form's POST.
