@@ -164,7 +164,9 @@ export function readPastedText(text: string, settings: SiteSettings, file?: stri
     if (!field) {
       // An unknown label is a mistyped header when more headers follow, or when it sits right under
       // a header line and the title line does not come next; otherwise it is the hook.
-      const next = lines.slice(i + 1).find((l) => l.text.trim())
+      let j = i + 1
+      while (j < lines.length && !lines[j]!.text.trim()) j++
+      const next = lines[j]
       const nextHeader = next && HEADER.exec(next.text.trim())
       const underHeader = i > 0 && lines[i - 1]!.text.trim() !== '' && label.split(/\s+/).length <= 3
       if ((nextHeader && fieldOf(nextHeader[1]!)) || (underHeader && !(next && splitTitleLine(next.text.trim())))) {

@@ -66,7 +66,8 @@ function checkResult(r: { ok: true; value: unknown } | { ok: false; issues: Inpu
     return
   }
   if (r.issues.length === 0) fail(`${file}: refused with no issue`)
-  for (const issue of r.issues) checkIssue(issue, file, lineCount(text), file)
+  const lines = lineCount(text)
+  for (const issue of r.issues) checkIssue(issue, file, lines, file)
 }
 
 /** Text inputs: random text, and valid text of the format with mutations. */
