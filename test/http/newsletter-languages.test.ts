@@ -82,7 +82,7 @@ describe('the newsletter of a Korean site', () => {
     const link = /http:\/\/127\.0\.0\.1:\d+\/newsletter\/confirm\?token=[\w-]+/.exec(mail!.parsed.text ?? '')![0]
     const confirmed = await (await fetch(link)).text()
     expect(confirmed).toContain('<h1>구독이 완료되었습니다</h1>')
-    expect(confirmed).toContain('앞으로 새 리뷰를 ana@example.org(으)로 보내 드립니다.')
+    expect(confirmed).toContain('앞으로 새 리뷰를 ana@example.org 주소로 보내 드립니다.')
   })
 
   it('sends a published review in Korean, with a Korean unsubscribe page', async () => {
@@ -101,7 +101,7 @@ describe('the newsletter of a Korean site', () => {
     expect(html).toContain('<html lang="ko">')
     expect(html).toContain('리뷰 전문 읽기')
     expect(html).toContain('새 리뷰 · Japan · 2025 · 시즌 2')
-    expect(html).toContain(`${SITE}을(를) 구독하셔서 이 메일을 보내 드립니다.`)
+    expect(html).toContain(`${SITE} 뉴스레터를 구독하셔서 이 메일을 보내 드립니다.`)
     const text = review!.parsed.text ?? ''
     expect(text).toContain(`${SITE} · 새 리뷰`)
     expect(text).toContain('Facepalm Meter: 1/5 facepalms (낮을수록 좋음)')
@@ -112,7 +112,7 @@ describe('the newsletter of a Korean site', () => {
     const unsubscribe = /<([^>]+)>/.exec(review!.header('list-unsubscribe')!)![1]!
     const asked = await (await fetch(unsubscribe)).text()
     expect(asked).toContain('<html lang="ko">')
-    expect(asked).toContain('ana@example.org(으)로 새 리뷰를 그만 보낼까요?')
+    expect(asked).toContain('ana@example.org 주소로 새 리뷰를 그만 보낼까요?')
     expect(asked).toContain('>구독 해지하기</button>')
     const done = await (await fetch(unsubscribe, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).text()
     expect(done).toContain('<h1>구독이 해지되었습니다</h1>')
@@ -136,7 +136,7 @@ describe('the notes about a subscription, by site language', () => {
 
   it('writes the "already subscribed" note in the site language', () => {
     const ko = renderAlreadySubscribedEmail({ ...DEFAULT_SETTINGS, name: SITE, language: 'ko' }, links)
-    expect(ko.subject).toBe(`${SITE}을(를) 이미 구독 중입니다`)
+    expect(ko.subject).toBe(`이미 ${SITE} 뉴스레터를 구독 중입니다`)
     expect(ko.html).toContain('<html lang="ko">')
     expect(ko.text).toContain(`구독 해지: ${links.unsubscribe}`)
     const ja = renderAlreadySubscribedEmail({ ...DEFAULT_SETTINGS, name: 'Rain', language: 'ja' }, links)
