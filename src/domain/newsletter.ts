@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
+import { translatorFor } from './i18n.ts'
+
+const EN = translatorFor('en').t
 
 /** Where a subscriber stands: `pending` until the confirmation link is followed. */
 export const SUBSCRIBER_STATES = ['pending', 'confirmed', 'unsubscribed'] as const
@@ -24,18 +27,18 @@ export const NEWSLETTER_RETRY_DELAYS_S = [30, 120, 600, 3600, 3 * 3600, 12 * 360
  * addresses: one @, a dot in the domain, nothing that could break out of a mail header.
  */
 export const SubscriberEmail = z
-  .string({ message: 'Please enter your email address.' })
+  .string({ message: EN('form.newsletter.emailMissing') })
   .trim()
   .toLowerCase()
-  .min(1, 'Please enter your email address.')
-  .max(NEWSLETTER_RULES.maxEmail, 'This email address is too long.')
-  .regex(/^[^\s@<>"(),;:\\[\]]+@[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'This does not look like an email address (name@example.com).')
+  .min(1, EN('form.newsletter.emailMissing'))
+  .max(NEWSLETTER_RULES.maxEmail, EN('form.comment.emailTooLong'))
+  .regex(/^[^\s@<>"(),;:\\[\]]+@[a-z0-9-]+(\.[a-z0-9-]+)+$/, EN('form.newsletter.emailInvalid'))
 export type SubscriberEmail = z.infer<typeof SubscriberEmail>
 
 /** Checks a typed address; the message says what to fix. */
 export function parseSubscriberEmail(raw: unknown): { ok: true; email: string } | { ok: false; message: string } {
   const r = SubscriberEmail.safeParse(raw)
-  return r.success ? { ok: true, email: r.data } : { ok: false, message: r.error.issues[0]?.message ?? 'Please enter your email address.' }
+  return r.success ? { ok: true, email: r.data } : { ok: false, message: r.error.issues[0]?.message ?? EN('form.newsletter.emailMissing') }
 }
 
 /** The stored form of a confirmation token: its SHA-256, so a copy of the database confirms nobody. */

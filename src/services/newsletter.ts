@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { rateLimitWait, COMMENT_RULES } from '../domain/comments.ts'
 import { DramalogError, NotFoundError } from '../domain/errors.ts'
+import { translatorFor } from '../domain/i18n.ts'
 import { hashToken, isTokenShaped, NEWSLETTER_RULES, parseSubscriberEmail, type SubscriberState } from '../domain/newsletter.ts'
 import { posterKey, posterVariantPath } from '../domain/media-paths.ts'
 import type { ReviewRecord } from '../domain/records.ts'
@@ -23,18 +24,9 @@ import type { Site } from './site.ts'
 // the link in its confirmation email is followed) and leave with one click. Pages never tell whether
 // an address was on the list already: every accepted form gets the same answer.
 
-/** What readers and the admin are told when something is refused. */
-export const NEWSLETTER_REFUSALS = {
-  closed: 'The newsletter is not available on this site.',
-  honeypot: 'Please leave the field labelled “Leave this empty” empty, then send the form again.',
-  rate_limited: 'This address has sent several sign-ups in a short while.',
-  wait: (minutes: number) => `Please wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.`,
-  noMailServer: 'No mail server is configured: set SMTP_URL and NEWSLETTER_FROM and restart.',
-  noBase: 'The site has no public address yet: set it in Settings or with DRAMALOG_BASE_URL.',
-  noReview: 'There is no published review to send yet.',
-  testRefused: (answer: string) => `The mail server refused the test email: ${answer}`,
-  testSubject: (subject: string) => `[Test] ${subject}`,
-} as const
+// What readers and the admin are told when something is refused: the English catalogue's
+// `form.newsletter.` messages, which the pages show in the site's language.
+const EN = translatorFor('en').t
 
 /** Thrown by `subscribe` when the form is refused; `field` names the input to fix. */
 export class NewsletterRefusedError extends DramalogError {
@@ -89,8 +81,8 @@ export type Subscribed = {
 export async function subscribe(site: Site, values: { email?: unknown; url?: unknown }, from: { ip: string }, now = new Date()): Promise<Subscribed> {
   const settings = await getSiteSettings(site.db)
   const base = newsletterBase(site, settings)
-  if (!site.mail || !base) throw new NewsletterRefusedError('closed', NEWSLETTER_REFUSALS.closed)
-  if (typeof values.url === 'string' && values.url.trim()) throw new NewsletterRefusedError('honeypot', NEWSLETTER_REFUSALS.honeypot)
+  if (!site.mail || !base) throw new NewsletterRefusedError('closed', EN('form.newsletter.closed'))
+  if (typeof values.url === 'string' && values.url.trim()) throw new NewsletterRefusedError('honeypot', EN('form.newsletter.honeypot'))
   const parsed = parseSubscriberEmail(values.email)
   if (!parsed.ok) throw new NewsletterRefusedError('invalid', parsed.message)
   const email = parsed.email
@@ -104,7 +96,7 @@ export async function subscribe(site: Site, values: { email?: unknown; url?: unk
     const wait = rateLimitWait(await listRecentPosts(trx, client, new Date(now.getTime() - COMMENT_RULES.rateWindowMs).toISOString()), now)
     if (wait > 0) {
       const minutes = Math.ceil(wait / 60)
-      throw new NewsletterRefusedError('rate_limited', `${NEWSLETTER_REFUSALS.rate_limited} ${NEWSLETTER_REFUSALS.wait(minutes)}`, wait)
+      throw new NewsletterRefusedError('rate_limited', EN('form.newsletter.rateLimitedWait', { count: minutes }), wait)
     }
     await recordPost(trx, client, iso, new Date(now.getTime() - COMMENT_RULES.rateWindowMs).toISOString())
     const existing = await findSubscriberByEmail(trx, email)
@@ -192,20 +184,20 @@ export async function loadNewsletterOverview(site: Site): Promise<NewsletterOver
 export async function sendTestEmail(site: Site, to: unknown): Promise<string> {
   const settings = await getSiteSettings(site.db)
   const base = newsletterBase(site, settings)
-  if (!site.mail) throw new DramalogError('invalid_input', NEWSLETTER_REFUSALS.noMailServer)
-  if (!base) throw new DramalogError('invalid_input', NEWSLETTER_REFUSALS.noBase)
+  if (!site.mail) throw new DramalogError('invalid_input', EN('form.newsletter.noMailServer'))
+  if (!base) throw new DramalogError('invalid_input', EN('form.newsletter.noBase'))
   const parsed = parseSubscriberEmail(to)
   if (!parsed.ok) throw new DramalogError('invalid_input', parsed.message)
   const newest = (await listPublishedReviews(site.db, 1, 1)).items[0]
-  if (!newest) throw new DramalogError('invalid_input', NEWSLETTER_REFUSALS.noReview)
+  if (!newest) throw new DramalogError('invalid_input', EN('form.newsletter.noReview'))
   const { record } = await loadReviewPage(site, newest.slug)
   const links = reviewEmailLinks(base, record, 'test'.padEnd(43, '0'))
   const mail: OutgoingMail = { ...renderReviewEmail(settings, record, links), to: parsed.email, headers: unsubscribeHeaders(links.unsubscribe) }
   const mailer = openMailer(site.mail)
   try {
-    await mailer.send({ ...mail, subject: NEWSLETTER_REFUSALS.testSubject(mail.subject) })
+    await mailer.send({ ...mail, subject: translatorFor(settings.language).t('newsletterMail.testSubject', { subject: mail.subject }) })
   } catch (err) {
-    throw new DramalogError('invalid_input', NEWSLETTER_REFUSALS.testRefused((err as Error).message), { cause: err })
+    throw new DramalogError('invalid_input', EN('form.newsletter.testRefused', { answer: (err as Error).message }), { cause: err })
   } finally {
     mailer.close()
   }

@@ -79,7 +79,7 @@ const SiteFooter: FC<{ settings: SiteSettings; newsletter?: NewsletterTarget }> 
   return once(settings, `footer ${newsletter?.action ?? ''}`, () => (
     <footer class="site-footer">
       <div class="wrap">
-        {newsletter && <NewsletterSignup target={newsletter} />}
+        {newsletter && <NewsletterSignup lang={settings.language} target={newsletter} />}
         <p>
           {t(m.direction === 'lower-is-better' ? 'footer.meterLower' : 'footer.meterHigher', { site: settings.name, meter: m.name, symbol: m.symbol, max: String(m.max) })}
         </p>

@@ -1,5 +1,5 @@
 import type { FC, Child } from 'hono/jsx'
-import { meterText } from '../domain/meter.ts'
+import { type Translator, translatorFor } from '../domain/i18n.ts'
 import type { ReviewRecord } from '../domain/records.ts'
 import type { SiteSettings } from '../domain/settings.ts'
 import { factsLine } from './format.ts'
@@ -7,29 +7,7 @@ import { renderDocument } from './render.ts'
 
 // Newsletter emails, HTML and plain text. Mail programs ignore stylesheets and much of CSS, so the
 // HTML is tables with inline styles, one column no wider than 600 px; every value is escaped by JSX.
-
-/** Interface strings of the emails. */
-const TEXT = {
-  newReview: 'New review',
-  readFull: 'Read the full review',
-  whyYouGetThis: (site: string) => `You get this email because you subscribed to ${site}.`,
-  unsubscribe: 'Unsubscribe',
-  unsubscribeText: 'Unsubscribe (one click)',
-  posterAlt: (title: string) => `Poster for ${title}`,
-  lowerIsBetter: 'lower is better',
-  higherIsBetter: 'higher is better',
-  season: (n: number) => `Season ${n}`,
-  spoilers: 'contains spoilers',
-  confirmSubject: (site: string) => `Confirm your subscription to ${site}`,
-  confirmHeading: 'One click to confirm',
-  confirmBody: (site: string) => `Someone (we hope you) asked for new reviews from ${site} by email. Confirm with the button below and each new review arrives in your inbox.`,
-  confirmButton: 'Yes, send me new reviews',
-  confirmIgnore: (hours: number) => `The link works once, for ${hours} hours. If you did not ask for this, ignore this email and nothing happens.`,
-  alreadySubject: (site: string) => `You are subscribed to ${site}`,
-  alreadyHeading: 'You are already on the list',
-  alreadyBody: (site: string) => `Someone asked to subscribe this address to ${site}, and it already gets each new review. Nothing has changed.`,
-  alreadyIgnore: 'To stop them, use the link below.',
-} as const
+// The words are the site's language's, from the catalogue, and so is the document's `lang`.
 
 const COLORS = { page: '#f4efe8', card: '#ffffff', ink: '#1f1b16', muted: '#6b6259', line: '#e7dfd4', accent: '#b4233c', accentInk: '#ffffff', soft: '#fbe9ec' }
 const SERIF = `Georgia, 'Iowan Old Style', 'Palatino Linotype', 'Noto Serif', 'Noto Serif CJK KR', 'Noto Serif CJK JP', serif`
@@ -43,7 +21,7 @@ export type ReviewEmailLinks = { site: string; review: string; unsubscribe: stri
 
 /** The frame every email shares: a hidden preview line, the site's name, a white card, the footer. */
 const Frame: FC<{ settings: SiteSettings; title: string; preview: string; siteUrl: string; footer: Child; children?: Child }> = ({ settings, title, preview, siteUrl, footer, children }) => (
-  <html lang="en">
+  <html lang={translatorFor(settings.language).lang}>
     <head>
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -89,24 +67,26 @@ const Button: FC<{ href: string; label: string }> = ({ href, label }) => (
   </table>
 )
 
-const meterLine = (settings: SiteSettings, value: number, max: number) =>
-  `${settings.meter.name}: ${meterText(value, max, settings.meter)} (${settings.meter.direction === 'lower-is-better' ? TEXT.lowerIsBetter : TEXT.higherIsBetter})`
+const meterLine = ({ t }: Translator, settings: SiteSettings, value: number, max: number) =>
+  t(settings.meter.direction === 'lower-is-better' ? 'newsletterMail.meterLower' : 'newsletterMail.meterHigher', { meter: settings.meter.name, value, max, unit: settings.meter.unit })
 
 /** The facts under the title: origin, year, season, platform. */
-function factsOf(record: ReviewRecord): string {
+function factsOf({ t }: Translator, record: ReviewRecord): string {
   const d = record.doc
-  const season = d.season ? TEXT.season(d.season) : null
+  const season = d.season ? t('review.seasonN', { season: d.season }) : null
   return [factsLine({ origin: d.origin, year: d.year, platform: null }), season, d.platform].filter(Boolean).join(' · ')
 }
 
 const ReviewEmail: FC<{ settings: SiteSettings; record: ReviewRecord; links: ReviewEmailLinks }> = ({ settings, record, links }) => {
+  const tr = translatorFor(settings.language)
+  const { t } = tr
   const d = record.doc
-  const facts = factsOf(record)
+  const facts = factsOf(tr, record)
   const footer = (
     <>
-      <p style="margin:0 0 6px;">{TEXT.whyYouGetThis(settings.name)}</p>
+      <p style="margin:0 0 6px;">{t('newsletterMail.why', { site: settings.name })}</p>
       <p style="margin:0;">
-        <a href={links.unsubscribe} style={`color:${COLORS.muted};text-decoration:underline;`}>{TEXT.unsubscribe}</a>
+        <a href={links.unsubscribe} style={`color:${COLORS.muted};text-decoration:underline;`}>{t('newsletterMail.unsubscribe')}</a>
         {' · '}
         <a href={links.site} style={`color:${COLORS.muted};text-decoration:underline;`}>{settings.name}</a>
       </p>
@@ -120,7 +100,7 @@ const ReviewEmail: FC<{ settings: SiteSettings; record: ReviewRecord; links: Rev
           <tr>
             <td align="center" style={`padding:28px 24px 4px;background:${COLORS.soft};`}>
               <a href={links.review}>
-                <img src={links.poster} width="220" alt={d.poster?.alt ?? TEXT.posterAlt(d.title)} style={`display:block;width:220px;max-width:100%;height:auto;border:0;border-radius:10px;`} />
+                <img src={links.poster} width="220" alt={d.poster?.alt ?? t('review.posterAlt', { title: d.title })} style={`display:block;width:220px;max-width:100%;height:auto;border:0;border-radius:10px;`} />
               </a>
               {d.poster?.credit && <p style={`margin:8px 0 18px;font-family:${SANS};font-size:11px;line-height:1.4;color:${COLORS.muted};`}>{d.poster.credit}</p>}
             </td>
@@ -129,7 +109,7 @@ const ReviewEmail: FC<{ settings: SiteSettings; record: ReviewRecord; links: Rev
         <tr>
           <td style={`padding:28px 32px 8px;font-family:${SANS};`}>
             <p style={`margin:0 0 14px;font-size:12px;letter-spacing:0.08em;text-transform:uppercase;font-weight:bold;color:${COLORS.accent};`}>
-              {TEXT.newReview}{facts && ` · ${facts}`}
+              {t('newsletterMail.newReview')}{facts && ` · ${facts}`}
             </p>
             {d.hook && <p style={`margin:0 0 12px;font-family:${SERIF};font-size:20px;line-height:1.35;font-style:italic;color:${COLORS.muted};`}>{d.hook}</p>}
             <h1 style={`margin:0;font-family:${SERIF};font-size:30px;line-height:1.15;font-weight:bold;color:${COLORS.ink};`}>
@@ -143,7 +123,7 @@ const ReviewEmail: FC<{ settings: SiteSettings; record: ReviewRecord; links: Rev
                   <span style="opacity:0.25;">{settings.meter.symbol.repeat(Math.max(0, d.meter.max - d.meter.value))}</span>
                 </span>
                 <br />
-                <span style={`color:${COLORS.muted};font-size:13px;`}>{meterLine(settings, d.meter.value, d.meter.max)}</span>
+                <span style={`color:${COLORS.muted};font-size:13px;`}>{meterLine(tr, settings, d.meter.value, d.meter.max)}</span>
               </p>
             )}
           </td>
@@ -158,7 +138,7 @@ const ReviewEmail: FC<{ settings: SiteSettings; record: ReviewRecord; links: Rev
                       <p style={`margin:0;font-size:12px;letter-spacing:0.06em;text-transform:uppercase;font-weight:bold;color:${COLORS.muted};`}>
                         {s.aspect}
                         {s.score !== null && ` · ${s.score}${s.scoreMax !== null ? `/${s.scoreMax}` : ''}`}
-                        {s.spoiler && ` · ${TEXT.spoilers}`}
+                        {s.spoiler && ` · ${t('newsletterMail.spoilers')}`}
                       </p>
                       {s.verdict && <p style={`margin:2px 0 0;font-family:${SERIF};font-size:17px;line-height:1.4;color:${COLORS.ink};`}>{s.verdict}</p>}
                     </td>
@@ -170,7 +150,7 @@ const ReviewEmail: FC<{ settings: SiteSettings; record: ReviewRecord; links: Rev
         )}
         <tr>
           <td style="padding:24px 32px 32px;">
-            <Button href={links.review} label={TEXT.readFull} />
+            <Button href={links.review} label={t('newsletterMail.readFull')} />
           </td>
         </tr>
       </table>
@@ -180,21 +160,23 @@ const ReviewEmail: FC<{ settings: SiteSettings; record: ReviewRecord; links: Rev
 
 /** The plain-text part of a review email: the same content, one thing a line. */
 function reviewText(settings: SiteSettings, record: ReviewRecord, links: ReviewEmailLinks): string {
+  const tr = translatorFor(settings.language)
+  const { t } = tr
   const d = record.doc
-  const lines: string[] = [`${settings.name} · ${TEXT.newReview}`, '']
+  const lines: string[] = [`${settings.name} · ${t('newsletterMail.newReview')}`, '']
   if (d.hook) lines.push(d.hook, '')
   lines.push(d.headline ? `${d.title} – ${d.headline}` : d.title)
-  const facts = factsOf(record)
+  const facts = factsOf(tr, record)
   if (facts) lines.push(facts)
-  if (d.meter) lines.push(meterLine(settings, d.meter.value, d.meter.max))
+  if (d.meter) lines.push(meterLine(tr, settings, d.meter.value, d.meter.max))
   if (d.sections.length) {
     lines.push('')
     for (const s of d.sections) {
       const score = s.score !== null ? ` (${s.score}${s.scoreMax !== null ? `/${s.scoreMax}` : ''})` : ''
-      lines.push(`${s.aspect}${score}${s.verdict ? `: ${s.verdict}` : ''}${s.spoiler ? ` [${TEXT.spoilers}]` : ''}`)
+      lines.push(`${s.aspect}${score}${s.verdict ? `: ${s.verdict}` : ''}${s.spoiler ? ` [${t('newsletterMail.spoilers')}]` : ''}`)
     }
   }
-  lines.push('', `${TEXT.readFull}: ${links.review}`, '', '--', TEXT.whyYouGetThis(settings.name), `${TEXT.unsubscribeText}: ${links.unsubscribe}`, '')
+  lines.push('', `${t('newsletterMail.readFull')}: ${links.review}`, '', '--', t('newsletterMail.why', { site: settings.name }), `${t('newsletterMail.unsubscribeOneClick')}: ${links.unsubscribe}`, '')
   return lines.join('\n')
 }
 
@@ -236,26 +218,34 @@ const NoticeEmail: FC<{ settings: SiteSettings; siteUrl: string; title: string; 
 
 /** The double opt-in email: one link that confirms the subscription. */
 export function renderConfirmationEmail(settings: SiteSettings, links: { site: string; confirm: string }, ttlHours: number): EmailContent {
-  const subject = TEXT.confirmSubject(settings.name)
+  const { t } = translatorFor(settings.language)
+  const subject = t('newsletterMail.confirmSubject', { site: settings.name })
+  const heading = t('newsletterMail.confirmHeading')
+  const body = t('newsletterMail.confirmBody', { site: settings.name })
+  const button = t('newsletterMail.confirmButton')
+  const note = t('newsletterMail.confirmIgnore', { count: ttlHours })
   return {
     subject,
     html: renderDocument(
-      <NoticeEmail settings={settings} siteUrl={links.site} title={subject} heading={TEXT.confirmHeading} body={TEXT.confirmBody(settings.name)}
-        button={{ href: links.confirm, label: TEXT.confirmButton }} note={TEXT.confirmIgnore(ttlHours)} />,
+      <NoticeEmail settings={settings} siteUrl={links.site} title={subject} heading={heading} body={body} button={{ href: links.confirm, label: button }} note={note} />,
     ),
-    text: [TEXT.confirmHeading, '', TEXT.confirmBody(settings.name), '', `${TEXT.confirmButton}: ${links.confirm}`, '', TEXT.confirmIgnore(ttlHours), ''].join('\n'),
+    text: [heading, '', body, '', `${button}: ${links.confirm}`, '', note, ''].join('\n'),
   }
 }
 
 /** Sent instead of a confirmation to an address that is subscribed already: the page never says which it was. */
 export function renderAlreadySubscribedEmail(settings: SiteSettings, links: { site: string; unsubscribe: string }): EmailContent {
-  const subject = TEXT.alreadySubject(settings.name)
+  const { t } = translatorFor(settings.language)
+  const subject = t('newsletterMail.alreadySubject', { site: settings.name })
+  const heading = t('newsletterMail.alreadyHeading')
+  const body = t('newsletterMail.alreadyBody', { site: settings.name })
+  const unsubscribe = t('newsletterMail.unsubscribe')
   return {
     subject,
     html: renderDocument(
-      <NoticeEmail settings={settings} siteUrl={links.site} title={subject} heading={TEXT.alreadyHeading} body={TEXT.alreadyBody(settings.name)}
-        button={null} note={TEXT.alreadyIgnore} noteLink={{ href: links.unsubscribe, label: TEXT.unsubscribe }} />,
+      <NoticeEmail settings={settings} siteUrl={links.site} title={subject} heading={heading} body={body}
+        button={null} note={t('newsletterMail.alreadyIgnore')} noteLink={{ href: links.unsubscribe, label: unsubscribe }} />,
     ),
-    text: [TEXT.alreadyHeading, '', TEXT.alreadyBody(settings.name), '', `${TEXT.unsubscribe}: ${links.unsubscribe}`, ''].join('\n'),
+    text: [heading, '', body, '', `${unsubscribe}: ${links.unsubscribe}`, ''].join('\n'),
   }
 }

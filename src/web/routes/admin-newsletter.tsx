@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono'
 import { DramalogError } from '../../domain/errors.ts'
+import { translatorFor } from '../../domain/i18n.ts'
 import { loadNewsletterOverview, removeSubscriber, sendTestEmail } from '../../services/newsletter.ts'
 import type { Site } from '../../services/site.ts'
 import { NewsletterAdminPage } from '../../views/admin/newsletter-admin.tsx'
@@ -7,11 +8,8 @@ import { renderDocument } from '../../views/render.ts'
 import { adminChromeFor } from '../admin-chrome.ts'
 import { requireRole, type AuthEnv } from '../auth.ts'
 
-/** Interface strings of the notices these routes show once. */
-const TEXT = {
-  removed: 'Subscriber removed.',
-  testSent: (to: string) => `Test email sent to ${to}.`,
-} as const
+// The notices these routes show once, in English; the admin's layout shows them in the site's language.
+const EN = translatorFor('en').t
 
 /** The newsletter for owners and editors: subscribers, the sending queue, a test email. */
 export function adminNewsletterRoutes(site: Site): Hono<AuthEnv> {
@@ -26,7 +24,7 @@ export function adminNewsletterRoutes(site: Site): Hono<AuthEnv> {
   app.get('/admin/newsletter', async (c) => {
     const done = c.req.query('done')
     const sent = c.req.query('sent')
-    return c.html(await page(c, { notice: sent ? TEXT.testSent(sent) : done === 'removed' ? TEXT.removed : null }))
+    return c.html(await page(c, { notice: sent ? EN('form.newsletter.testSent', { to: sent }) : done === 'removed' ? EN('form.newsletter.removed') : null }))
   })
 
   app.post('/admin/newsletter/test', async (c) => {

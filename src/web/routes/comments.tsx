@@ -61,7 +61,7 @@ export function clientAddress(c: C): string {
  * since the form carries no privilege; it still meets the honeypot, the signed form time, the link
  * limit, the per-address rate limit and moderation.
  */
-export function sameOriginOnly(site: Site, refusal = 'This comment was sent from another site and was refused.'): MiddlewareHandler<AuthEnv> {
+export function sameOriginOnly(site: Site, refusal: string | (() => Promise<string>) = 'This comment was sent from another site and was refused.'): MiddlewareHandler<AuthEnv> {
   // The site's public address, and a static copy's whose review pages post their forms here.
   const configured = [site.baseUrl, site.staticUrl].flatMap((u) => (u ? [new URL(u).host] : []))
   return async function sameOrigin(c, next) {
@@ -76,7 +76,7 @@ export function sameOriginOnly(site: Site, refusal = 'This comment was sent from
     }
     const origin = hostOf(c.req.header('origin'))
     const from = origin ?? hostOf(c.req.header('referer'))
-    if (from === null || !hosts.has(from)) return c.text(refusal, 403)
+    if (from === null || !hosts.has(from)) return c.text(typeof refusal === 'string' ? refusal : await refusal(), 403)
     return next()
   }
 }

@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
+import { translatorFor, type MessageKey } from '../../domain/i18n.ts'
 import { confirmSubscription, findUnsubscribeTarget, isNewsletterOpen, NewsletterRefusedError, subscribe, unsubscribe } from '../../services/newsletter.ts'
 import type { Site } from '../../services/site.ts'
 import { getSiteSettings } from '../../store/settings.ts'
@@ -8,12 +9,6 @@ import type { AuthEnv } from '../auth.ts'
 import { clientAddress, sameOriginOnly } from './comments.tsx'
 
 type C = Context<AuthEnv>
-
-/** Interface strings of these routes' plain-text refusals. */
-const TEXT = {
-  tooLarge: 'This form is too large to send.',
-  otherSite: 'This sign-up was sent from another site and was refused.',
-} as const
 
 /** Pages for one reader (a form's answer, a link with a token): never cached, never indexed, never told to another site. */
 function personal(c: C): void {
@@ -26,6 +21,8 @@ function personal(c: C): void {
 export function newsletterRoutes(site: Site): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>()
   const chrome = async () => chromeFor(site, await getSiteSettings(site.db))
+  // The plain-text refusals, in the site's language.
+  const say = async (key: MessageKey) => translatorFor((await getSiteSettings(site.db)).language).t(key)
 
   app.get('/newsletter', async (c) => {
     const ch = await chrome()
@@ -36,8 +33,8 @@ export function newsletterRoutes(site: Site): Hono<AuthEnv> {
   // protection is the honeypot, the per-address rate and the double opt-in.
   app.post(
     '/newsletter',
-    bodyLimit({ maxSize: 16 * 1024, onError: (c) => c.text(TEXT.tooLarge, 413) }),
-    sameOriginOnly(site, TEXT.otherSite),
+    bodyLimit({ maxSize: 16 * 1024, onError: async (c) => c.text(await say('newsletter.tooLarge'), 413) }),
+    sameOriginOnly(site, () => say('newsletter.otherSite')),
     async (c) => {
       const body = await c.req.parseBody()
       const email = typeof body.email === 'string' ? body.email : ''
@@ -75,7 +72,7 @@ export function newsletterRoutes(site: Site): Hono<AuthEnv> {
 
   // RFC 8058 one-click: mail programs POST `List-Unsubscribe=One-Click` here from their own servers
   // (no Origin of ours), so the token in the address is the whole check; the page's button does the same.
-  app.post('/newsletter/unsubscribe', bodyLimit({ maxSize: 4 * 1024, onError: (c) => c.text(TEXT.tooLarge, 413) }), async (c) => {
+  app.post('/newsletter/unsubscribe', bodyLimit({ maxSize: 4 * 1024, onError: async (c) => c.text(await say('newsletter.tooLarge'), 413) }), async (c) => {
     personal(c)
     const token = c.req.query('token') ?? ''
     const subscriber = await unsubscribe(site, token)
