@@ -100,12 +100,12 @@ export const emptyBatch = (): ImportBatch => ({ files: [], reviews: [], diary: [
 
 /** Adds one batch's content to another (several files in one import). */
 export function mergeBatch(into: ImportBatch, from: ImportBatch): ImportBatch {
-  into.files.push(...from.files)
-  into.reviews.push(...from.reviews)
-  into.diary.push(...from.diary)
-  into.skipped.push(...from.skipped)
-  into.issues.push(...from.issues)
-  into.warnings.push(...from.warnings)
+  for (const x of from.files) into.files.push(x)
+  for (const x of from.reviews) into.reviews.push(x)
+  for (const x of from.diary) into.diary.push(x)
+  for (const x of from.skipped) into.skipped.push(x)
+  for (const x of from.issues) into.issues.push(x)
+  for (const x of from.warnings) into.warnings.push(x)
   return into
 }
 

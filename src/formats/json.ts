@@ -53,7 +53,7 @@ export function readJsonDocuments(text: string, file?: string): ReadResult<{ rev
       if (list.ok) {
         const entryLines = list.value.entries.map((_, i) => lineOf(['entries', i]))
         lists.push({ doc: list.value, at: { file: file ?? '(input)', line: lineOf([]) }, entryLines })
-      } else issues.push(...list.issues.map((i) => ({ ...i, field: isArray ? `[${index}].${i.field}` : i.field })))
+      } else for (const i of list.issues) issues.push({ ...i, field: isArray ? `[${index}].${i.field}` : i.field })
       return
     }
     const parsed = ReviewDocument.safeParse(item)

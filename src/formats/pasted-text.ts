@@ -247,10 +247,10 @@ export function readPastedText(text: string, settings: SiteSettings, file?: stri
         return
       }
       case 'tags':
-        doc.tags.push(...splitList(value))
+        for (const tag of splitList(value)) doc.tags.push(tag)
         return
       case 'songs':
-        doc.songs.push(...value.split(';').map((s) => s.trim()).filter(Boolean))
+        for (const song of value.split(';')) if (song.trim()) doc.songs.push(song.trim())
         return
       case 'person': {
         const role = PERSON_ROLES[labelKey(label)] ?? 'cast'
@@ -335,7 +335,7 @@ export function readPastedText(text: string, settings: SiteSettings, file?: stri
       fieldLines.get(path.slice(0, 2).join('.')) ?? fieldLines.get(String(path[0])) ?? 1
     // Every problem in one pass, but a field already reported (an unreadable title) is not reported twice.
     const reported = new Set(issues.map((i) => i.field))
-    issues.push(...zodIssues(parsed.error.issues, lineOf, file).filter((i) => !reported.has(i.field)))
+    for (const i of zodIssues(parsed.error.issues, lineOf, file)) if (!reported.has(i.field)) issues.push(i)
   }
   if (issues.length || !parsed.success) return { ok: false, issues }
   return { ok: true, value: parsed.data }

@@ -186,7 +186,10 @@ export function updateStaticSearch(
       if (kept.length) terms[term] = kept
       else delete terms[term]
     }
-    for (const [term, postings] of Object.entries(fresh.get(name) ?? {})) (terms[term] ??= []).push(...postings)
+    for (const [term, postings] of Object.entries(fresh.get(name) ?? {})) {
+      const list = (terms[term] ??= [])
+      for (const p of postings) list.push(p)
+    }
     if (Object.keys(terms).length === 0) {
       names.delete(name)
       files.set(`t-${name}.json`, null)

@@ -271,7 +271,7 @@ async function* scan(
         const unit = pass.onItem(item)
         const last = queue.at(-1)
         // The posts of one chunk go out together.
-        if (unit?.kind === 'posts' && last?.kind === 'posts' && last.context === unit.context) last.posts.push(...unit.posts)
+        if (unit?.kind === 'posts' && last?.kind === 'posts' && last.context === unit.context) for (const p of unit.posts) last.posts.push(p)
         else if (unit) queue.push(unit)
         item = null
       } else if (parent === 'item') {
@@ -1045,7 +1045,7 @@ class LineCollector {
       const nodes: Node[] = [this.doc.createTextNode(`${name}: `)]
       values.forEach((v, k) => {
         if (k > 0) nodes.push(this.doc.createTextNode(', '))
-        nodes.push(...v)
+        for (const n of v) nodes.push(n)
       })
       // Found by the value's words when it has some: that is what an issue about the row is about.
       this.addLine(nodes, prefix, undefined, [values[0]!, label])
