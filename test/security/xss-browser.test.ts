@@ -161,7 +161,10 @@ async function unsafeMarkup(frame: Frame): Promise<string[]> {
         // (An SVG script has no .src, so read the attributes.)
         // (A srcdoc frame's own address is about:srcdoc; its base is the editor's.)
         const src = new URL(el.getAttribute('src') ?? el.getAttribute('href') ?? '', document.baseURI).href
-        const isData = el.getAttribute('type') === 'application/ld+json'
+        // Data the page's own scripts read (structured data, the words the scripts show) does not run.
+        const isData =
+          el.getAttribute('type') === 'application/ld+json' ||
+          (el.getAttribute('type') === 'application/json' && ['admin-messages', 'static-search-messages'].includes(el.id))
         if (!isData && !src.startsWith(`${siteOrigin}/assets/`)) bad.push(`<script src="${src}">${(el.textContent ?? '').slice(0, 40)}`)
       }
     }
