@@ -387,6 +387,7 @@ export const en = {
   'form.field.tooManyItems': 'Too big: expected array to have <={max} items',
   'form.field.notNumber': 'Invalid input: expected number, received NaN',
   'form.field.invalidDateTime': 'Invalid ISO datetime',
+  'form.field.invalidUrl': 'Invalid URL',
   'form.field.invalidOption': 'Invalid option: expected one of {options}',
   // Review states
   'status.draft': 'Draft',

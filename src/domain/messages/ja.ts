@@ -376,6 +376,7 @@ export const ja: Catalogue = {
   'form.field.tooManyItems': '{max}個までです。',
   'form.field.notNumber': '数値を入力してください。',
   'form.field.invalidDateTime': '正しい日時ではありません。',
+  'form.field.invalidUrl': '正しいアドレスではありません。',
   'form.field.invalidOption': '次のいずれかにしてください：{options}',
   // Review states
   'status.draft': '下書き',

@@ -376,6 +376,7 @@ export const ko: Catalogue = {
   'form.field.tooManyItems': '{max}개까지만 넣을 수 있습니다.',
   'form.field.notNumber': '숫자를 입력해 주세요.',
   'form.field.invalidDateTime': '올바른 날짜와 시간이 아닙니다.',
+  'form.field.invalidUrl': '올바른 주소가 아닙니다.',
   'form.field.invalidOption': '다음 중 하나여야 합니다: {options}',
   // Review states
   'status.draft': '초안',
