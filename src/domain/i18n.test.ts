@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { CATALOGUES, canonicalLanguageTag, isSameLanguage, placeholdersOf, SITE_LANGUAGES, translatorFor, type MessageKey } from './i18n.ts'
 import { en } from './messages/en.ts'
+import { parseReviewDate } from './dates.ts'
+import { parseDiaryEntry } from './diary.ts'
+import { ReviewDocument } from './review.ts'
+import { DEFAULT_SETTINGS, SiteSettings } from './settings.ts'
 
 const keys = Object.keys(en).sort() as MessageKey[]
 
@@ -56,6 +60,43 @@ describe('translatorFor', () => {
     expect(ko.fromEnglish(en('form.comment.bodyTooLong', { max: 5000 }))).toBe('5,000자 이내로 써 주세요.')
     expect(translatorFor('ja').fromEnglish(en('form.comment.rateLimitedWait', { count: 1 }))).toContain('1分ほど')
     expect(ko.fromEnglish('Some text from nowhere.')).toBe('Some text from nowhere.')
+  })
+
+  it('has every field error the review, diary and settings checks write', () => {
+    const written = new Set<string>()
+    const collect = (r: { success: true } | { success: false; error: { issues: { message: string }[] } }) => {
+      if (!r.success) for (const i of r.error.issues) written.add(i.message)
+    }
+    collect(ReviewDocument.safeParse({
+      title: '', slug: 'Not A Slug', year: 1800, season: 100, episodes: 0, language: 'no such tag!', origin: 'Atlantis',
+      reviewedOn: '2024-02-30', headline: 'two\nlines', links: [{ site: 'IMDb', url: 'ftp://example.com' }], poster: { src: 'javascript:alert(1)' },
+      meter: { value: 6, max: 5 }, tags: Array.from({ length: 51 }, (_, i) => `tag${i}`), publishedAt: 'soon', status: 'gone',
+    }))
+    collect(ReviewDocument.safeParse({ title: 'x'.repeat(201), reviewedOn: '17 March 2024' }))
+    collect(SiteSettings.safeParse({ ...DEFAULT_SETTINGS, name: '', rubric: ['Acting', 'acting'], meter: { ...DEFAULT_SETTINGS.meter, max: 99, unit: '' }, baseUrl: 'not an address', perPage: Number.NaN }))
+    collect(SiteSettings.safeParse({ ...DEFAULT_SETTINGS, rubric: [], meter: { ...DEFAULT_SETTINGS.meter, direction: 'sideways' } }))
+    const diary = (raw: Record<string, unknown>) => {
+      const r = parseDiaryEntry(raw, 5)
+      if (!r.ok) for (const i of r.issues) written.add(i.message)
+    }
+    diary({ title: '', origin: 'Atlantis', startedOn: 'soon', episodesWatched: '-1', episodesTotal: 'many', meter: '1.5', reviewSlug: '!!', note: 'x'.repeat(3000), platform: 'x'.repeat(100) })
+    diary({ title: 'x', status: 'finished', startedOn: '2024-05-02', finishedOn: '2024-05-01', episodesWatched: '20', episodesTotal: '16' })
+    diary({ title: 'x', status: 'planned', finishedOn: '2024-05-01', episodesWatched: '99999' })
+    for (const date of ['', 'soon', '03/04/2024', '1700-01-01', '30 February 2024', '3/4/24', '2024-13-01'])  {
+      const r = parseReviewDate(date)
+      if (!r.ok) written.add(r.reason)
+    }
+    // The review form's own checks (src/formats/review-form.ts).
+    for (const m of ['must be a whole number', 'must be a number', 'must be a date and time', 'a scheduled review needs the time to publish it', "is over the Facepalm Meter's maximum of 5"]) written.add(m)
+
+    expect(written.size).toBeGreaterThan(30)
+    for (const lang of ['ko', 'ja'] as const) {
+      const untranslated = [...written].filter((m) => translatorFor(lang).fromEnglish(m) === m)
+      expect(untranslated, lang).toEqual([])
+    }
+    expect(translatorFor('ko').fromEnglish('must be at most 200 characters')).toBe('200자 이하로 입력해 주세요.')
+    expect(translatorFor('ja').fromEnglish('Too big: expected number to be <=10')).toBe('10以下にしてください。')
+    expect(translatorFor('en').fromEnglish('must be at most 200 characters')).toBe('must be at most 200 characters')
   })
 })
 

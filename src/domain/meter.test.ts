@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
+import { translatorFor } from './i18n.ts'
 import { meterGoodness, meterSymbolBase, meterText, parseMeter } from './meter.ts'
 import { DEFAULT_SETTINGS, type MeterSettings } from './settings.ts'
 
@@ -152,8 +153,14 @@ describe('meterSymbolBase', () => {
 
 describe('meterText and meterGoodness', () => {
   it('says the value in words', () => {
-    expect(meterText(2, 5, FACEPALM)).toBe('2 of 5 facepalms')
-    expect(meterText(0, 10, STARS)).toBe('0 of 10 stars')
+    expect(meterText(2, 5, FACEPALM, translatorFor('en'))).toBe('2 of 5 facepalms')
+    expect(meterText(0, 10, STARS, translatorFor('en'))).toBe('0 of 10 stars')
+    expect(meterText(2.5, 5, FACEPALM, translatorFor('en'))).toBe('2.5 of 5 facepalms')
+  })
+
+  it('says the value in the site language, keeping the owner’s unit', () => {
+    expect(meterText(2, 5, { unit: '별' }, translatorFor('ko'))).toBe('별 2/5')
+    expect(meterText(3, 10, { unit: '星' }, translatorFor('ja'))).toBe('星 3/10')
   })
 
   it('scores lower as better on a facepalm meter and higher as better on stars', () => {

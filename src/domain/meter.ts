@@ -1,3 +1,4 @@
+import type { Translator } from './i18n.ts'
 import type { MeterSettings } from './settings.ts'
 
 export type MeterParse = { ok: true; value: number } | { ok: false; reason: string }
@@ -48,9 +49,9 @@ function checkRange(value: number, meter: MeterSettings): MeterParse {
   return { ok: true, value }
 }
 
-/** The accessible text of a meter value: "2 of 5 facepalms". */
-export function meterText(value: number, max: number, meter: Pick<MeterSettings, 'unit'>): string {
-  return `${value} of ${max} ${meter.unit}`
+/** The accessible text of a meter value in the site's language: "2 of 5 facepalms"; the unit stays the owner's own word. */
+export function meterText(value: number, max: number, meter: Pick<MeterSettings, 'unit'>, tr: Pick<Translator, 't'>): string {
+  return tr.t('meter.level', { value: String(value), max: String(max), unit: meter.unit })
 }
 
 /** Whether a value is good news on this meter, as a 0–1 score where 1 is best (for colours and structured data). */

@@ -74,7 +74,7 @@ export function reviewFeedHtml(record: ReviewRecord, settings: FeedSettings, bas
   if (d.hook) parts.push(`<p><em>${escapeHtml(d.hook)}</em></p>`)
   if (d.meter) {
     const level = t('index.level', { value: d.meter.value, max: d.meter.max })
-    const direction = t(settings.meter.direction === 'lower-is-better' ? 'feed.meterLower' : 'feed.meterHigher', { level: meterText(d.meter.value, d.meter.max, settings.meter) })
+    const direction = t(settings.meter.direction === 'lower-is-better' ? 'feed.meterLower' : 'feed.meterHigher', { level: meterText(d.meter.value, d.meter.max, settings.meter, { t }) })
     parts.push(
       `<p><strong>${escapeHtml(settings.meter.name)}: ${escapeHtml(level)}</strong> ` +
         `<span aria-hidden="true">${escapeHtml(settings.meter.symbol.repeat(d.meter.value))}</span> ` +

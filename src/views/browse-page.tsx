@@ -34,7 +34,7 @@ export function browseHeading(facet: BrowseFacet, name: string, total: number, s
     case 'year':
       return t('browse.fromYear', { name })
     case 'meter':
-      return t('browse.rated', { level: meterText(Number(name), settings.meter.max, settings.meter) })
+      return t('browse.rated', { level: meterText(Number(name), settings.meter.max, settings.meter, { t }) })
     case 'tag':
       return t('browse.tagged', { name })
     case 'people':
@@ -113,7 +113,7 @@ export const BrowsePage: FC<{
             </h1>
             {facet === 'meter' && (
               <p class="browse-meter">
-                <Meter value={Number(termKey)} max={settings.meter.max} meter={settings.meter} size="large" />
+                <Meter tr={tr} value={Number(termKey)} max={settings.meter.max} meter={settings.meter} size="large" />
               </p>
             )}
           </div>

@@ -9,8 +9,8 @@ import type { MeterSettings } from '../domain/settings.ts'
 import { factsLine } from './format.ts'
 
 /** The signature rating as repeated symbols, with its value as accessible text. */
-export const Meter: FC<{ value: number; max: number; meter: MeterSettings; size?: 'small' | 'large' }> = ({ value, max, meter, size }) => {
-  const label = meterText(value, max, meter)
+export const Meter: FC<{ tr: Translator; value: number; max: number; meter: MeterSettings; size?: 'small' | 'large' }> = ({ tr, value, max, meter, size }) => {
+  const label = meterText(value, max, meter, tr)
   const good = meterGoodness(value, max, meter.direction)
   const mood = good >= 0.7 ? 'good' : good >= 0.4 ? 'mixed' : 'bad'
   return (
@@ -117,7 +117,7 @@ const CardView: FC<CardProps> = ({ tr, review: r, meter, eager, note }) => (
       </span>
     </a>
     <p class="card-foot">
-      {r.meter && <Meter value={r.meter.value} max={r.meter.max} meter={meter} />}
+      {r.meter && <Meter tr={tr} value={r.meter.value} max={r.meter.max} meter={meter} />}
       {r.firstWatch === false && <span class="badge">{tr.t('review.rewatch')}</span>}
       {r.reviewedOn && <time datetime={r.reviewedOn}>{tr.date(r.reviewedOn)}</time>}
     </p>

@@ -100,7 +100,7 @@ const DiaryItem: FC<{ tr: Translator; entry: DiaryEntry; meter: MeterSettings }>
         {e.note && <p class="diary-note">{e.note}</p>}
         {(e.meter || e.review?.published) && (
           <p class="diary-foot">
-            {e.meter && <Meter value={e.meter.value} max={e.meter.max} meter={meter} />}
+            {e.meter && <Meter tr={tr} value={e.meter.value} max={e.meter.max} meter={meter} />}
             {e.review?.published && (
               <a class="diary-review-link" href={`/reviews/${encodeURIComponent(e.review.slug)}`}>
                 {rich(tr.t('lists.readReview'), { title: <span class="visually-hidden">{tr.t('lists.readReviewOf', { title: e.review.title })}</span> })} →

@@ -22,7 +22,8 @@ const ORDER: BrowseFacet[] = ['country', 'platform', 'year', 'meter', 'tag', 'pe
 /** The index of one facet (`/country`, `/tag`, `/people`…): every value with its count, each linking to its page. */
 export const IndexPage: FC<{ chrome: Chrome; facet: BrowseFacet; items: IndexEntry[] }> = ({ chrome, facet, items }) => {
   const { settings } = chrome
-  const { t } = translatorFor(settings.language)
+  const tr = translatorFor(settings.language)
+  const { t } = tr
   const title = facetTitle(facet, settings)
   const texts = TEXTS[facet]
   const meter = settings.meter
@@ -54,7 +55,7 @@ export const IndexPage: FC<{ chrome: Chrome; facet: BrowseFacet; items: IndexEnt
                   <span class="facet-name">
                     {facet === 'meter' ? (
                       <>
-                        <Meter value={Number(item.key)} max={meter.max} meter={meter} />
+                        <Meter tr={tr} value={Number(item.key)} max={meter.max} meter={meter} />
                         <span class="facet-level" aria-hidden="true">{t('index.level', { value: item.key, max: meter.max })}</span>
                       </>
                     ) : facet === 'tag' ? (

@@ -64,7 +64,7 @@ const ListItem: FC<{ tr: Translator; entry: ListEntry; ranked: boolean; meter: M
         )}
         {(summary?.meter || href) && (
           <p class="list-entry-foot">
-            {summary?.meter && <Meter value={summary.meter.value} max={summary.meter.max} meter={meter} />}
+            {summary?.meter && <Meter tr={tr} value={summary.meter.value} max={summary.meter.max} meter={meter} />}
             {href && <a class="list-entry-more" href={href}>{rich(t('lists.readReview'), { title: <span class="visually-hidden">{t('lists.readReviewOf', { title })}</span> })} →</a>}
           </p>
         )}

@@ -118,10 +118,10 @@ export const ReviewPage: FC<{ chrome: Chrome; record: ReviewRecord; comments?: R
                   <p class="meter-name">{meter.name}</p>
                   {d.meter.value <= meter.max ? (
                     <a class="meter-link" href={`/meter/${d.meter.value}`}>
-                      <Meter value={d.meter.value} max={d.meter.max} meter={meter} size="large" />
+                      <Meter tr={tr} value={d.meter.value} max={d.meter.max} meter={meter} size="large" />
                     </a>
                   ) : (
-                    <Meter value={d.meter.value} max={d.meter.max} meter={meter} size="large" />
+                    <Meter tr={tr} value={d.meter.value} max={d.meter.max} meter={meter} size="large" />
                   )}
                   <p class="meter-caption" aria-hidden="true">
                     {t(meter.direction === 'lower-is-better' ? 'review.meterCaptionLower' : 'review.meterCaptionHigher', { value: d.meter.value, max: d.meter.max })}

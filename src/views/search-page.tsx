@@ -85,7 +85,7 @@ const Hit: FC<{ tr: Translator; hit: SearchHit; meter: MeterSettings; eager: boo
         {hit.excerpt && <Excerpt tr={tr} excerpt={hit.excerpt} />}
         {(r.meter || r.firstWatch === false || r.reviewedOn) && (
           <p class="hit-foot">
-            {r.meter && <Meter value={r.meter.value} max={r.meter.max} meter={meter} />}
+            {r.meter && <Meter tr={tr} value={r.meter.value} max={r.meter.max} meter={meter} />}
             {r.firstWatch === false && <span class="badge">{tr.t('review.rewatch')}</span>}
             {r.reviewedOn && <time datetime={r.reviewedOn}>{tr.date(r.reviewedOn)}</time>}
           </p>
@@ -164,7 +164,7 @@ const SearchForm: FC<{ tr: Translator; request: SearchRequest; options: SearchFi
           label={p.meter.name}
           any={t('search.anyRating')}
           value={f.meter === null ? '' : String(f.meter)}
-          choices={Array.from({ length: p.meter.max + 1 }, (_, n) => ({ value: String(n), label: meterText(n, p.meter.max, p.meter) }))}
+          choices={Array.from({ length: p.meter.max + 1 }, (_, n) => ({ value: String(n), label: meterText(n, p.meter.max, p.meter, p.tr) }))}
         />
       </div>
       <p class="search-tips" id="search-tips">
@@ -196,13 +196,13 @@ const ResultPages: FC<{ tr: Translator; request: SearchRequest; page: number; pa
 }
 
 /** What the filters ask for, in words: `South Korea · Netflix · 2024`. */
-function filterWords(r: SearchRequest, o: SearchFilterOptions, meter: MeterSettings): string {
+function filterWords(r: SearchRequest, o: SearchFilterOptions, meter: MeterSettings, tr: Translator): string {
   const f = r.filters
   return [
     f.country && (o.countries.find((c) => c.code === f.country)?.name ?? f.country),
     f.platform && (o.platforms.find((p) => p.slug === f.platform)?.name ?? f.platform),
     f.year,
-    f.meter !== null && `${meter.name}: ${meterText(f.meter, meter.max, meter)}`,
+    f.meter !== null && `${meter.name}: ${meterText(f.meter, meter.max, meter, tr)}`,
   ]
     .filter(Boolean)
     .join(' · ')
@@ -225,7 +225,7 @@ export const SearchPage: FC<SearchPageProps> = ({ chrome, request, options, resu
   const filtered = hasFilters(request.filters)
   const withoutFilters = searchHref({ ...request, filters: NO_FILTERS }, 1)
   const title = q ? `${t('search.quoted', { q })} · ${t('search.button')} · ${settings.name}` : `${t('search.button')} · ${settings.name}`
-  const where = filterWords(request, options, settings.meter)
+  const where = filterWords(request, options, settings.meter, tr)
   return (
     <Layout chrome={chrome} title={title} description={t('search.description', { site: settings.name })} canonicalPath={q || filtered ? null : '/search'}>
       <div class="wrap search-page">

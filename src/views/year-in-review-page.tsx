@@ -177,13 +177,13 @@ export const YearInReviewPage: FC<{ chrome: Chrome; summary: YearSummary; years:
                   <span class="yir-average-value">{avg.value.toFixed(1)}</span>
                   <span class="yir-average-max">/ {avg.max}</span>
                 </p>
-                <Meter value={Math.round(avg.value)} max={avg.max} meter={meter} size="large" />
-                <p class="visually-hidden">{t('yir.averageText', { level: meterText(avg.value, avg.max, meter) })}</p>
+                <Meter tr={tr} value={Math.round(avg.value)} max={avg.max} meter={meter} size="large" />
+                <p class="visually-hidden">{t('yir.averageText', { level: meterText(avg.value, avg.max, meter, tr) })}</p>
                 <ColumnChart
                   id="meter-chart"
                   title={t('yir.meterChart', { meter: meter.name })}
                   labels={s.meterSpread.map((_, i) => String(i))}
-                  longLabels={s.meterSpread.map((_, i) => meterText(i, avg.max, meter))}
+                  longLabels={s.meterSpread.map((_, i) => meterText(i, avg.max, meter, tr))}
                   values={s.meterSpread}
                   height={150}
                 />

@@ -15,6 +15,7 @@ import { compression } from './compression.ts'
 import { ADMIN_JS, ADMIN_JS_HREF, ADMIN_JS_VERSION, CSS, CSS_HREF, CSS_VERSION } from '../pages/assets.ts'
 import { csrfGuard, sessionMiddleware, type AuthEnv } from './auth.ts'
 import { requestSizeLimit } from './request-limits.ts'
+import { siteTranslator } from './site-language.ts'
 import { adminAuthRoutes } from './routes/admin-auth.tsx'
 import { adminImportRoutes, importUploadLimit } from './routes/admin-import.tsx'
 import { adminReviewRoutes } from './routes/admin-reviews.tsx'
@@ -70,7 +71,7 @@ export function createApp(site: Site): Hono<AuthEnv> {
     }),
   )
 
-  app.use(requestSizeLimit())
+  app.use(requestSizeLimit(() => siteTranslator(site)))
 
   const chromeOf = (settings: SiteSettings): Chrome => chromeFor(site, settings)
   const page = pageResponder(site)
@@ -162,12 +163,14 @@ export function createApp(site: Site): Hono<AuthEnv> {
     // A client that went away in the middle of its body, or was cut off for sending it too slowly,
     // is no failure of ours: nobody is there to read an answer, and a log line per attempt would let
     // one client flood the log.
-    if (isClientAbort(err)) return c.text('The request did not arrive in full.', 400)
+    // The answer is in the site's language when its settings can be read, else in English.
+    if (isClientAbort(err)) return c.text((await siteTranslator(site)).t('http.incomplete'), 400)
     const status = err instanceof DramalogError ? STATUS[err.code] : 500
     if (status === 404) return c.html(renderNotFoundPage(await chrome(), c.req.path), 404)
     if (status === 500) console.error(`${c.req.method} ${c.req.path} failed:`, err)
-    if (status === 403) return c.text(err.message, 403)
-    return c.text(status === 500 ? 'Something went wrong on our side.' : err.message, status)
+    const tr = await siteTranslator(site)
+    if (status === 403) return c.text(tr.fromEnglish(err.message), 403)
+    return c.text(status === 500 ? tr.t('http.failed') : tr.fromEnglish(err.message), status)
   })
 
   return app

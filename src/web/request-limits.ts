@@ -1,5 +1,6 @@
-import type { MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
+import type { Translator } from '../domain/i18n.ts'
 import { MAX_UPLOAD_BYTES } from '../media/upload.ts'
 
 const MB = 1024 * 1024
@@ -14,16 +15,16 @@ const EDITOR_PATH = /^\/admin\/reviews(?:\/[0-9]+)?$/
 const OWN_LIMIT = new Set(['/admin/import'])
 const WITHOUT_BODY = new Set(['GET', 'HEAD', 'OPTIONS'])
 
-const tooLarge = (bytes: number) => `The request is larger than the ${bytes / MB} MB allowed here; nothing was read or saved.`
-
 /**
  * Refuses a request body over its route's limit with 413, before anything reads it: by its
  * Content-Length when it gives one, else by counting the bytes as they arrive. Without it, one
- * client could make the server hold any amount of memory in a form body it parses.
+ * client could make the server hold any amount of memory in a form body it parses. The refusal is
+ * in the site's language, from `translator`.
  */
-export function requestSizeLimit(): MiddlewareHandler {
-  const form = bodyLimit({ maxSize: FORM_MAX_BYTES, onError: (c) => c.text(tooLarge(FORM_MAX_BYTES), 413) })
-  const editor = bodyLimit({ maxSize: EDITOR_MAX_BYTES, onError: (c) => c.text(tooLarge(EDITOR_MAX_BYTES), 413) })
+export function requestSizeLimit(translator: () => Promise<Pick<Translator, 't'>>): MiddlewareHandler {
+  const refuse = (bytes: number) => async (c: Context) => c.text((await translator()).t('http.tooLarge', { size: String(bytes / MB) }), 413)
+  const form = bodyLimit({ maxSize: FORM_MAX_BYTES, onError: refuse(FORM_MAX_BYTES) })
+  const editor = bodyLimit({ maxSize: EDITOR_MAX_BYTES, onError: refuse(EDITOR_MAX_BYTES) })
   return async function requestSizeLimit(c, next) {
     if (WITHOUT_BODY.has(c.req.method) || OWN_LIMIT.has(c.req.path)) return next()
     return (EDITOR_PATH.test(c.req.path) ? editor : form)(c, next)

@@ -1,7 +1,9 @@
 import { writeFileSync } from 'node:fs'
+import { request } from 'node:http'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_SETTINGS } from '../../src/domain/settings.ts'
+import { FORM_MAX_BYTES } from '../../src/web/request-limits.ts'
 import { addUser } from '../../src/services/accounts.ts'
 import { importFiles } from '../../src/services/import-files.ts'
 import { openSite } from '../../src/services/site.ts'
@@ -31,6 +33,19 @@ const REVIEWS = [
   },
   { slug: 'moon-ferry', title: 'Moon Ferry', year: 2025, origin: 'Japan', reviewedOn: '2025-10-02', intro: 'A calm little show in English.', sections: [] },
 ]
+
+/** A form post over a connection of its own: the server closes it after refusing a body it did not read. */
+const postAlone = (path: string, body: string) =>
+  new Promise<{ status: number; text: string }>((resolve, reject) => {
+    const req = request(server.url + path, { method: 'POST', agent: false, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body), origin: server.url } }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (chunk: Buffer) => chunks.push(chunk))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }))
+    })
+    // An error after the answer (the server closing while the body is still being sent) changes nothing.
+    req.on('error', reject)
+    req.end(body)
+  })
 
 const get = async (path: string) => {
   const res = await fetch(server.url + path)
@@ -102,6 +117,27 @@ describe('a site in Korean', () => {
     expect(ja).not.toContain('href="/reviews/paper-lanterns"')
   })
 
+  it('reads the meter out in Korean, keeping the owner’s own unit', async () => {
+    const { html } = await get('/reviews/paper-lanterns')
+    expect(html).toContain('role="img" aria-label="facepalms 2/5" title="Facepalm Meter: facepalms 2/5"')
+    expect(html).not.toContain('2 of 5 facepalms')
+    expect((await get('/meter/2')).html).toContain('<h1>평가: facepalms 2/5</h1>')
+  })
+
+  it('refuses oversized and cross-site posts in Korean', async () => {
+    const forged = await fetch(`${server.url}/reviews/paper-lanterns/comments`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://elsewhere.example' }, body: 'body=hello',
+    })
+    expect(forged.status).toBe(403)
+    expect(await forged.text()).toBe('다른 사이트에서 보낸 댓글이라 거부했습니다.')
+    const big = await postAlone('/admin/login', 'x'.repeat(FORM_MAX_BYTES + 1))
+    expect(big.status).toBe(413)
+    expect(big.text).toBe('요청이 이곳에서 허용하는 1MB보다 커서 아무것도 읽거나 저장하지 않았습니다.')
+    const longComment = await postAlone('/reviews/paper-lanterns/comments', `body=${'x'.repeat(70 * 1024)}`)
+    expect(longComment.status).toBe(413)
+    expect(longComment.text).toBe('댓글이 너무 길어서 보낼 수 없습니다.')
+  })
+
   it('labels its feeds with the language of the site', async () => {
     const feed = await fetch(`${server.url}/feed.json`).then((r) => r.json() as Promise<{ language: string }>)
     expect(feed.language).toBe('ko')
@@ -132,11 +168,33 @@ describe('the admin of a site in Korean', () => {
 
     const bad = await client.post('/admin/reviews', { _csrf: csrf, _action: 'save', title: 'Bad Tag', language: 'no such language!', status: 'draft' }, { multipart: true })
     expect(bad.status).toBe(422)
-    expect(await bad.text()).toContain('is not a language tag')
+    const badPage = await bad.text()
+    expect(badPage).toContain('“no such language!”은(는) en, ko, ja-JP 같은 언어 태그가 아닙니다.')
+    expect(badPage).not.toContain('is not a language tag')
+
+    // Field errors from the checks, in Korean, in the editor, the diary form and the settings.
+    const numbers = await client.post('/admin/reviews', { _csrf: csrf, _action: 'save', title: 'Bad Numbers', year: 'soon', meter: '9', status: 'draft' }, { multipart: true })
+    expect(numbers.status).toBe(422)
+    const numbersPage = await numbers.text()
+    expect(numbersPage).toContain('<span class="field-error" id="year-error">정수로 입력해 주세요.</span>')
+    expect(numbersPage).toContain('<span class="field-error" id="meter-error">Facepalm Meter의 최댓값 5을(를) 넘습니다.</span>')
+    expect(numbersPage).not.toMatch(/must be a whole number|maximum of/)
+    const diaryForm = await (await client.request('/admin/diary/new')).text()
+    const diary = await client.post('/admin/diary', { _csrf: /name="_csrf" value="([^"]+)"/.exec(diaryForm)![1]!, title: '', status: 'watching', episodesWatched: '-3' })
+    expect(diary.status).toBe(422)
+    const diaryPage = await diary.text()
+    expect(diaryPage).toContain(': 필수 항목입니다.')
+    expect(diaryPage).toContain(': 음수일 수 없습니다.')
+    expect(diaryPage).not.toMatch(/is required|cannot be negative/)
 
     const settings = await (await client.request('/admin/settings')).text()
     expect(settings).toMatch(/<option value="ko" lang="ko" selected="">한국어<\/option>/)
     const form = settingsForm({ ...DEFAULT_SETTINGS, language: 'ko' })
+    const tooBig = await client.post('/admin/settings', { ...form, meterMax: '99', _csrf: /name="_csrf" value="([^"]+)"/.exec(settings)![1]! })
+    expect(tooBig.status).toBe(422)
+    const tooBigPage = await tooBig.text()
+    expect(tooBigPage).toContain('10 이하여야 합니다.')
+    expect(tooBigPage).not.toContain('Too big')
     const switched = await client.post('/admin/settings', { ...form, language: 'en', _csrf: /name="_csrf" value="([^"]+)"/.exec(settings)![1]! })
     expect(switched.status).toBe(303)
 

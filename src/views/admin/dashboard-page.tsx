@@ -11,7 +11,8 @@ const when = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)}`
 
 /** The admin home: every review the user may edit, newest change first. */
 export const DashboardPage: FC<{ chrome: AdminChrome; reviews: AdminReviewRow[]; notice?: string | null }> = ({ chrome, reviews, notice }) => {
-  const { t } = translatorFor(chrome.settings.language)
+  const tr = translatorFor(chrome.settings.language)
+  const { t } = tr
   return (
   <AdminLayout chrome={chrome} title={t('nav.reviews')} active="reviews" notice={notice}>
     <div class="editor-head">
@@ -39,7 +40,7 @@ export const DashboardPage: FC<{ chrome: AdminChrome; reviews: AdminReviewRow[];
                 <span class={`status status-${r.status}`}>{STATUS_KEYS[r.status] ? t(STATUS_KEYS[r.status]!) : r.status}</span>
                 {r.status === 'scheduled' && r.publishedAt && <small class="hint"> {when(r.publishedAt)} UTC</small>}
               </td>
-              <td>{r.meter ? <Meter value={r.meter.value} max={r.meter.max} meter={chrome.settings.meter} /> : <span class="muted">–</span>}</td>
+              <td>{r.meter ? <Meter tr={tr} value={r.meter.value} max={r.meter.max} meter={chrome.settings.meter} /> : <span class="muted">–</span>}</td>
               <td>{r.authorName ?? <span class="muted">{t('dashboard.imported')}</span>}</td>
               <td><time datetime={r.updatedAt}>{when(r.updatedAt)}</time></td>
             </tr>

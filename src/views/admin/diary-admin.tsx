@@ -53,7 +53,7 @@ function describe(name: DiaryField, errors: DiaryFormErrors, hint?: boolean) {
 const FieldError: FC<{ tr: Translator; name: DiaryField; errors: DiaryFormErrors }> = ({ tr, name, errors }) =>
   errors[name] ? (
     <p class="field-error" id={errorId(name)}>
-      {tr.t(LABELS[name])} {errors[name]}
+      {tr.t('diaryAdmin.fieldError', { label: tr.t(LABELS[name]), error: errors[name] })}
     </p>
   ) : null
 
@@ -80,8 +80,10 @@ export const DiaryForm: FC<{
   reviews: { slug: string; title: string }[]
   platforms: string[]
   submitLabel: string
-}> = ({ tr, csrf, action, values: v, errors, meter, reviews, platforms, submitLabel }) => {
+}> = ({ tr, csrf, action, values: v, errors: found, meter, reviews, platforms, submitLabel }) => {
   const { t } = tr
+  // The checks write their field errors in English; the form shows them in the site's language.
+  const errors: DiaryFormErrors = Object.fromEntries(Object.entries(found).map(([k, e]) => [k, tr.fromEnglish(e)]))
   const fieldsWithErrors = (Object.keys(errors) as (DiaryField | 'entry')[]).filter((k) => k !== 'entry') as DiaryField[]
   const status = v.status || 'finished'
   return (
@@ -251,7 +253,7 @@ const AdminRow: FC<{ tr: Translator; entry: DiaryEntry; meter: MeterSettings }> 
     <div class="diary-row-side">
       {e.status !== 'planned' && <StatusBadge tr={tr} status={e.status} />}
       {e.rewatch && <span class="status-badge status-rewatch">{tr.t('review.rewatch')}</span>}
-      {e.meter && <Meter value={e.meter.value} max={e.meter.max} meter={meter} />}
+      {e.meter && <Meter tr={tr} value={e.meter.value} max={e.meter.max} meter={meter} />}
     </div>
     <div class="diary-row-progress">
       <EpisodeProgress tr={tr} entry={e} />

@@ -79,9 +79,11 @@ export const EditorPage: FC<{
   conflict?: ConflictInfo | null
   notice?: string | null
   publicUrl?: string | null
-}> = ({ chrome, form, errors, reviewId, revision, pasteText, pasteIssues, conflict, notice, publicUrl }) => {
+}> = ({ chrome, form, errors: found, reviewId, revision, pasteText, pasteIssues, conflict, notice, publicUrl }) => {
   const { settings } = chrome
-  const { t } = translatorFor(settings.language)
+  const { t, fromEnglish } = translatorFor(settings.language)
+  // The checks write their field errors in English; the page shows them in the site's language.
+  const errors: FormErrors = Object.fromEntries(Object.entries(found).map(([k, v]) => [k, fromEnglish(v)]))
   const languageNames = new Intl.DisplayNames([settings.language], { type: 'language' })
   const meter = settings.meter
   const action = reviewId === null ? '/admin/reviews' : `/admin/reviews/${reviewId}`

@@ -18,6 +18,7 @@ import { CommentsAdminPage, queueHref } from '../../views/admin/comments-admin.t
 import { renderDocument } from '../../views/render.ts'
 import { cookieOptions, requireUser, type AuthEnv } from '../auth.ts'
 import { pageNumber } from '../page-response.ts'
+import { siteTranslator } from '../site-language.ts'
 import { chromeFor, renderReviewPage } from '../../pages/public-pages.tsx'
 
 type C = Context<AuthEnv>
@@ -61,7 +62,7 @@ export function clientAddress(c: C): string {
  * since the form carries no privilege; it still meets the honeypot, the signed form time, the link
  * limit, the per-address rate limit and moderation.
  */
-export function sameOriginOnly(site: Site, refusal: string | (() => Promise<string>) = 'This comment was sent from another site and was refused.'): MiddlewareHandler<AuthEnv> {
+export function sameOriginOnly(site: Site, refusal: string | (() => Promise<string>) = async () => (await siteTranslator(site)).t('comment.otherSite')): MiddlewareHandler<AuthEnv> {
   // The site's public address, and a static copy's whose review pages post their forms here.
   const configured = [site.baseUrl, site.staticUrl].flatMap((u) => (u ? [new URL(u).host] : []))
   return async function sameOrigin(c, next) {
@@ -135,7 +136,7 @@ export function commentRoutes(site: Site): Hono<AuthEnv> {
 
   app.post(
     '/reviews/:slug/comments',
-    bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.text('This comment is too long to send.', 413) }),
+    bodyLimit({ maxSize: 64 * 1024, onError: async (c) => c.text((await siteTranslator(site)).t('comment.tooLarge'), 413) }),
     sameOriginOnly(site),
     async (c) => {
       const slug = c.req.param('slug')

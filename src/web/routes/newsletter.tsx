@@ -1,12 +1,13 @@
 import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import { translatorFor, type MessageKey } from '../../domain/i18n.ts'
+import type { MessageKey } from '../../domain/i18n.ts'
 import { confirmSubscription, findUnsubscribeTarget, isNewsletterOpen, NewsletterRefusedError, subscribe, unsubscribe } from '../../services/newsletter.ts'
 import type { Site } from '../../services/site.ts'
 import { getSiteSettings } from '../../store/settings.ts'
 import { chromeFor, renderCheckInboxPage, renderConfirmPage, renderNewsletterPage, renderUnsubscribePage } from '../../pages/public-pages.tsx'
 import type { AuthEnv } from '../auth.ts'
 import { clientAddress, sameOriginOnly } from './comments.tsx'
+import { siteTranslator } from '../site-language.ts'
 
 type C = Context<AuthEnv>
 
@@ -22,7 +23,7 @@ export function newsletterRoutes(site: Site): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>()
   const chrome = async () => chromeFor(site, await getSiteSettings(site.db))
   // The plain-text refusals, in the site's language.
-  const say = async (key: MessageKey) => translatorFor((await getSiteSettings(site.db)).language).t(key)
+  const say = async (key: MessageKey) => (await siteTranslator(site)).t(key)
 
   app.get('/newsletter', async (c) => {
     const ch = await chrome()
