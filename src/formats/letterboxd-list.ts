@@ -70,7 +70,8 @@ export function readLetterboxdList(data: Buffer, file: string): { list: Imported
   }
   const info = rows[i + 1]
   const cell = (r: Row, index: Map<string, number>, column: string) => r.cells[index.get(column) ?? -1]?.trim() ?? ''
-  if (!info || isBlank(info)) return { list: null, issues: [{ file, line: header.line + 1, field: 'Name', message: "the list's own row is missing" }] }
+  // A file that ends at the header has no line after it: the problem is then the header's.
+  if (!info || isBlank(info)) return { list: null, issues: [{ file, line: info?.line ?? header.line, field: 'Name', message: "the list's own row is missing" }] }
   const name = cell(info, headIndex, 'Name')
   const url = cell(info, headIndex, 'URL')
   if (!name) issues.push({ file, line: info.line, field: 'Name', message: 'is missing' })

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { DEFAULT_RUBRIC, DEFAULT_SETTINGS } from '../../src/domain/settings.ts'
 import { readJsonReviews } from '../../src/formats/json.ts'
 import { readLetterboxd } from '../../src/formats/letterboxd.ts'
+import { readLetterboxdList } from '../../src/formats/letterboxd-list.ts'
 import { readWxr } from '../../src/formats/wxr.ts'
 import { MAX_YAML_DEPTH, tooDeepAt } from '../../src/formats/locate.ts'
 import { readMarkdownReview } from '../../src/formats/markdown.ts'
@@ -46,6 +47,17 @@ describe('lists in a header line', () => {
     }
     const tags = readPastedText('Year: 2024\nTags: slow burn,  revenge ;office / romance,  \nA – B\n\nActing – Fine\nGood.\n', DEFAULT_SETTINGS, 't.txt')
     expect(tags.ok && tags.value.tags).toEqual(['slow burn', 'revenge', 'office', 'romance'])
+  })
+})
+
+describe('a Letterboxd list that ends at its header', () => {
+  it('points at a line the file has', () => {
+    // The missing row of the list itself was reported on the line after the header, past the end.
+    const csv = 'Letterboxd list export v7\nDate,Name,Tags,URL,Description'
+    expect(readLetterboxdList(Buffer.from(csv), 'list.csv')).toEqual({
+      list: null,
+      issues: [{ file: 'list.csv', line: 2, field: 'Name', message: "the list's own row is missing" }],
+    })
   })
 })
 
