@@ -101,7 +101,8 @@ describe('the list editor without JavaScript', () => {
 
 describe('the list editor with JavaScript', () => {
   it('reorders by drag and drop', async () => {
-    const browser = await launchBrowser({ viewport: { width: 1280, height: 900 } })
+    // Tall enough for both rows to show at once: scrolled, the target row sits under the sticky admin bar.
+    const browser = await launchBrowser({ viewport: { width: 1280, height: 1600 } })
     try {
       const page = await browser.context.newPage()
       await signIn(page)
