@@ -33,14 +33,12 @@ export type CommentRef = {
 }
 
 export async function insertComment(trx: Tx, c: NewComment): Promise<number> {
-  return insertRow(trx, trx
-    .insertInto('comments')
-    .values({
-      review_id: c.reviewId, parent_id: c.parentId, status: c.status, author_name: c.name, author_email: c.email,
-      author_url: c.website, body: c.body, trust_key: c.trustKey, by_author: c.byAuthor ? 1 : 0, user_id: c.userId,
-      ip_hash: c.ipHash, created_at: c.now, moderated_at: c.byAuthor ? c.now : null, moderated_by: c.byAuthor ? c.userId : null,
-      source_id: c.sourceId ?? null,
-    }))
+  return insertRow(trx, 'comments', {
+    review_id: c.reviewId, parent_id: c.parentId, status: c.status, author_name: c.name, author_email: c.email,
+    author_url: c.website, body: c.body, trust_key: c.trustKey, by_author: c.byAuthor ? 1 : 0, user_id: c.userId,
+    ip_hash: c.ipHash, created_at: c.now, moderated_at: c.byAuthor ? c.now : null, moderated_by: c.byAuthor ? c.userId : null,
+    source_id: c.sourceId ?? null,
+  })
 }
 
 /** The imported comments of a review by their source id (what a re-import matches them by). */

@@ -48,7 +48,7 @@ const filedOn = sql<string>`coalesce(diary_entries.finished_on, diary_entries.st
 
 /** Inserts an entry and returns its id. */
 export async function insertDiaryEntry(trx: Tx, values: DiaryRowValues, createdBy: number | null, now: string): Promise<number> {
-  return insertRow(trx, trx.insertInto('diary_entries').values({ ...values, created_by: createdBy, created_at: now, updated_at: now }))
+  return insertRow(trx, 'diary_entries', { ...values, created_by: createdBy, created_at: now, updated_at: now })
 }
 
 /** The entry imported with this source id, if any. */

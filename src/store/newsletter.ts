@@ -38,13 +38,10 @@ export async function findSubscriberByUnsubscribeToken(db: Conn, token: string):
 
 /** Adds an address waiting for confirmation; returns its id. */
 export async function insertSubscriber(trx: Tx, s: { email: string; confirmTokenHash: string; confirmExpiresAt: string; unsubscribeToken: string; now: string }): Promise<number> {
-  return insertRow(
-    trx,
-    trx.insertInto('newsletter_subscribers').values({
-      email: s.email, state: 'pending', confirm_token_hash: s.confirmTokenHash, confirm_expires_at: s.confirmExpiresAt, confirm_sent_at: s.now,
-      unsubscribe_token: s.unsubscribeToken, created_at: s.now, confirmed_at: null, unsubscribed_at: null,
-    }),
-  )
+  return insertRow(trx, 'newsletter_subscribers', {
+    email: s.email, state: 'pending', confirm_token_hash: s.confirmTokenHash, confirm_expires_at: s.confirmExpiresAt, confirm_sent_at: s.now,
+    unsubscribe_token: s.unsubscribeToken, created_at: s.now, confirmed_at: null, unsubscribed_at: null,
+  })
 }
 
 /**

@@ -96,7 +96,7 @@ export async function saveReview(trx: Tx, r: RenderedReview, existingId: number 
   let id: number
   let revision: number
   if (existingId === null) {
-    id = await insertRow(trx, trx.insertInto('reviews').values({ ...row, revision: 1, created_at: now, author_id: options.authorId ?? null }))
+    id = await insertRow(trx, 'reviews', { ...row, revision: 1, created_at: now, author_id: options.authorId ?? null })
     revision = 1
   } else {
     id = existingId
@@ -113,10 +113,7 @@ export async function saveReview(trx: Tx, r: RenderedReview, existingId: number 
       await trx.deleteFrom(table).where('review_id', '=', id).execute()
     }
   }
-  await trx
-    .insertInto('revisions')
-    .values({ review_id: id, revision, doc_json: JSON.stringify(r.doc), saved_by: options.savedBy ?? null, saved_at: now, note: options.note ?? null })
-    .execute()
+  await insertAll(trx, 'revisions', [{ review_id: id, revision, doc_json: JSON.stringify(r.doc), saved_by: options.savedBy ?? null, saved_at: now, note: options.note ?? null }])
   const d = r.doc
   await insertAll(trx, 'sections', d.sections.map((s, position) => ({
     review_id: id, position, aspect: s.aspect, verdict: s.verdict, body_md: s.body,
@@ -125,17 +122,22 @@ export async function saveReview(trx: Tx, r: RenderedReview, existingId: number 
   await insertAll(trx, 'links', d.links.map((l, position) => ({ review_id: id, position, site: l.site, label: l.label, url: l.url })))
   await insertAll(trx, 'songs', d.songs.map((title, position) => ({ review_id: id, position, title })))
   const tags: string[] = []
+  const tagRows = []
   for (const [position, name] of d.tags.entries()) {
     const tag = await upsertNamed(trx, 'tags', name)
     tags.push(tag.name)
-    await trx.insertInto('review_tags').values({ review_id: id, tag_id: tag.id, position }).onConflict((oc) => oc.doNothing()).execute()
+    tagRows.push({ review_id: id, tag_id: tag.id, position })
   }
+  // Two spellings of one tag ("Café", "cafe") name the same row: the review gets it once.
+  await insertAll(trx, 'review_tags', tagRows, { ignoreConflicts: true })
   const people: string[] = []
+  const personRows = []
   for (const [position, p] of d.people.entries()) {
     const person = await upsertNamed(trx, 'people', p.name)
     people.push(person.name)
-    await trx.insertInto('review_people').values({ review_id: id, person_id: person.id, position, role: p.role }).execute()
+    personRows.push({ review_id: id, person_id: person.id, position, role: p.role })
   }
+  await insertAll(trx, 'review_people', personRows)
   // Same transaction: the search index never disagrees with what was saved. It is handed what was
   // just written (with tag and person names as stored) rather than reading it back.
   await searchIndexFor(trx).reindexReview(trx, id, {
@@ -183,7 +185,7 @@ async function upsertNamed(trx: Tx, table: 'tags' | 'people', name: string): Pro
   const base = truncateSlug(slugify(name)) || (table === 'tags' ? 'tag' : 'person')
   let slug = base
   for (let n = 2; await trx.selectFrom(table).select('id').where('slug', '=', slug).executeTakeFirst(); n++) slug = `${base}-${n}`
-  const named = { id: await insertRow(trx, trx.insertInto(table).values({ slug, name, name_key: nameKey(name) })), name }
+  const named = { id: await insertRow(trx, table, { slug, name, name_key: nameKey(name) }), name }
   known.set(key, named)
   return named
 }
