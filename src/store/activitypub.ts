@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { RemoteActor } from '../domain/activitypub.ts'
 import type { Conn, Tx } from './db.ts'
+import { claimLeased, finishLeased, isDue, type LeaseOutcome } from './leased-queue.ts'
 
 /** A fediverse account following the site. */
 export type Follower = { actorId: string; inbox: string; sharedInbox: string | null; handle: string; name: string; profileUrl: string; followId: string; createdAt: string }
@@ -128,9 +129,7 @@ export async function listDueDeliveries(db: Conn, now: string, limit: number): P
   const rows = await db
     .selectFrom('ap_deliveries')
     .select(['id', 'inbox', 'review_id', 'activity', 'attempts'])
-    .where('status', '=', 'pending')
-    .where('next_attempt_at', '<=', now)
-    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
+    .where((eb) => isDue(eb, now))
     .orderBy('next_attempt_at')
     .orderBy('id')
     .limit(limit)
@@ -138,35 +137,18 @@ export async function listDueDeliveries(db: Conn, now: string, limit: number): P
   return rows.map((r) => ({ id: r.id, inbox: r.inbox, reviewId: r.review_id, activity: r.activity, attempts: r.attempts }))
 }
 
-/**
- * Takes a due delivery for this app server until `leaseUntil`, counting the attempt. One UPDATE
- * that re-checks the row's state, so when several servers race for it exactly one gets it.
- */
+/** Takes a due delivery for this app server until `leaseUntil`, counting the attempt (see `claimLeased`). */
 export async function claimDelivery(db: Conn, id: number, now: string, leaseUntil: string): Promise<boolean> {
-  const r = await db
-    .updateTable('ap_deliveries')
-    .set((eb) => ({ lease_until: leaseUntil, attempts: eb('attempts', '+', 1) }))
-    .where('id', '=', id)
-    .where('status', '=', 'pending')
-    .where('next_attempt_at', '<=', now)
-    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
-    .executeTakeFirst()
-  return Number(r.numUpdatedRows) === 1
+  return claimLeased(db, 'ap_deliveries', id, now, leaseUntil)
 }
 
 /** Records how a claimed delivery went: delivered, to be tried again at `nextAttemptAt`, or given up. */
 export async function finishDelivery(
   db: Conn,
   id: number,
-  outcome: { status: 'delivered'; now: string } | { status: 'pending'; nextAttemptAt: string; error: string } | { status: 'failed'; error: string },
+  outcome: { status: 'delivered'; now: string } | Exclude<LeaseOutcome, { status: 'done' }>,
 ): Promise<void> {
-  const set =
-    outcome.status === 'delivered'
-      ? { status: 'delivered', delivered_at: outcome.now, lease_until: null, last_error: null }
-      : outcome.status === 'pending'
-        ? { status: 'pending', next_attempt_at: outcome.nextAttemptAt, lease_until: null, last_error: outcome.error }
-        : { status: 'failed', lease_until: null, last_error: outcome.error }
-  await db.updateTable('ap_deliveries').set(set).where('id', '=', id).execute()
+  await finishLeased(db, 'ap_deliveries', id, outcome.status === 'delivered' ? { status: 'done', now: outcome.now } : outcome)
 }
 
 export type DeliveryRow = { id: number; inbox: string; reviewId: number | null; status: string; attempts: number; nextAttemptAt: string; lastError: string | null; deliveredAt: string | null }

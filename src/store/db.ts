@@ -245,28 +245,32 @@ type InsertOptions = { returningId?: boolean; ignoreConflicts?: boolean }
 
 /** Inserts one row: through a compiled text when its values are all plain, else through Kysely as usual. */
 async function runInsert<T extends keyof DB & string>(db: Conn, table: T, row: InsertObject<DB, T>, options: InsertOptions): Promise<QueryResult<unknown>> {
-  const build = () => {
-    let query = db.insertInto(table).values(row)
-    if (options.ignoreConflicts) query = query.onConflict((oc) => oc.doNothing())
-    return options.returningId ? query.returning(sql<number>`id`.as('id')) : query
-  }
-  const columns: string[] = []
+  let key = `${dialectOf(db)}\u0000${table}\u0000${options.returningId ? 1 : 0}${options.ignoreConflicts ? 1 : 0}`
   const values: unknown[] = []
-  for (const [column, value] of Object.entries(row)) {
+  const fields = row as Record<string, unknown>
+  for (const column in fields) {
+    const value = fields[column]
     if (value === undefined) continue // Kysely leaves the column out, as here
     // An expression (a function, a raw SQL builder) is compiled by Kysely into the text itself.
-    if (typeof value === 'function' || (typeof value === 'object' && value !== null && !(value instanceof Uint8Array))) return db.executeQuery(build().compile())
-    columns.push(column)
+    if (typeof value === 'function' || (typeof value === 'object' && value !== null && !(value instanceof Uint8Array))) {
+      return db.executeQuery(compileInsert(db, table, row, options))
+    }
+    key += `\u0000${column}`
     values.push(value)
   }
-  const key = `${dialectOf(db)}\u0000${table}\u0000${options.returningId ? 1 : 0}${options.ignoreConflicts ? 1 : 0}\u0000${columns.join('\u0000')}`
   let text = insertTexts.get(key)
   if (text === undefined) {
-    text = build().compile().sql
+    text = compileInsert(db, table, row, options).sql
     if (insertTexts.size >= INSERT_TEXTS_KEPT) insertTexts.clear()
     insertTexts.set(key, text)
   }
   return db.executeQuery(CompiledQuery.raw(text, values))
+}
+
+function compileInsert<T extends keyof DB & string>(db: Conn, table: T, row: InsertObject<DB, T>, options: InsertOptions): CompiledQuery {
+  let query = db.insertInto(table).values(row)
+  if (options.ignoreConflicts) query = query.onConflict((oc) => oc.doNothing())
+  return (options.returningId ? query.returning(sql<number>`id`.as('id')) : query).compile()
 }
 
 /**

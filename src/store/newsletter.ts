@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import type { SubscriberState } from '../domain/newsletter.ts'
 import type { Conn, Tx } from './db.ts'
 import { insertRow } from './db.ts'
+import { claimLeased, finishLeased, isDue, type LeaseOutcome } from './leased-queue.ts'
 
 /** A reader on the newsletter's list. */
 export type Subscriber = {
@@ -154,9 +155,7 @@ export async function listDueSends(db: Conn, now: string, limit: number): Promis
     .selectFrom('newsletter_sends as s')
     .innerJoin('reviews as r', 'r.id', 's.review_id')
     .select(['s.id', 's.review_id', 'r.slug', 's.subscriber_id', 's.attempts'])
-    .where('s.status', '=', 'pending')
-    .where('s.next_attempt_at', '<=', now)
-    .where((eb) => eb.or([eb('s.lease_until', 'is', null), eb('s.lease_until', '<', now)]))
+    .where((eb) => isDue(eb, now, 's'))
     .orderBy('s.next_attempt_at')
     .orderBy('s.id')
     .limit(limit)
@@ -164,35 +163,18 @@ export async function listDueSends(db: Conn, now: string, limit: number): Promis
   return rows.map((r) => ({ id: r.id, reviewId: r.review_id, reviewSlug: r.slug, subscriberId: r.subscriber_id, attempts: r.attempts }))
 }
 
-/**
- * Takes a due send for this app server until `leaseUntil`, counting the attempt. One UPDATE that
- * re-checks the row's state, so when several servers race for it exactly one gets it.
- */
+/** Takes a due send for this app server until `leaseUntil`, counting the attempt (see `claimLeased`). */
 export async function claimSend(db: Conn, id: number, now: string, leaseUntil: string): Promise<boolean> {
-  const r = await db
-    .updateTable('newsletter_sends')
-    .set((eb) => ({ lease_until: leaseUntil, attempts: eb('attempts', '+', 1) }))
-    .where('id', '=', id)
-    .where('status', '=', 'pending')
-    .where('next_attempt_at', '<=', now)
-    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
-    .executeTakeFirst()
-  return Number(r.numUpdatedRows) === 1
+  return claimLeased(db, 'newsletter_sends', id, now, leaseUntil)
 }
 
 /** Records how a claimed send went: sent, to be tried again at `nextAttemptAt`, or given up. */
 export async function finishSend(
   db: Conn,
   id: number,
-  outcome: { status: 'sent'; now: string } | { status: 'pending'; nextAttemptAt: string; error: string } | { status: 'failed'; error: string },
+  outcome: { status: 'sent'; now: string } | Exclude<LeaseOutcome, { status: 'done' }>,
 ): Promise<void> {
-  const set =
-    outcome.status === 'sent'
-      ? { status: 'sent', sent_at: outcome.now, lease_until: null, last_error: null }
-      : outcome.status === 'pending'
-        ? { status: 'pending', next_attempt_at: outcome.nextAttemptAt, lease_until: null, last_error: outcome.error }
-        : { status: 'failed', lease_until: null, last_error: outcome.error }
-  await db.updateTable('newsletter_sends').set(set).where('id', '=', id).execute()
+  await finishLeased(db, 'newsletter_sends', id, outcome.status === 'sent' ? { status: 'done', now: outcome.now } : outcome)
 }
 
 export async function findSubscriberById(db: Conn, id: number): Promise<Subscriber | undefined> {
