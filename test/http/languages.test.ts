@@ -34,10 +34,13 @@ const REVIEWS = [
   { slug: 'moon-ferry', title: 'Moon Ferry', year: 2025, origin: 'Japan', reviewedOn: '2025-10-02', intro: 'A calm little show in English.', sections: [] },
 ]
 
-/** A form post over a connection of its own: the server closes it after refusing a body it did not read. */
-const postAlone = (path: string, body: string) =>
+/**
+ * A form post over a connection of its own: the server closes it after refusing a body it did not
+ * read. `announced` is the length the request says its body has, when more than it sends.
+ */
+const postAlone = (path: string, body: string, announced = Buffer.byteLength(body)) =>
   new Promise<{ status: number; text: string }>((resolve, reject) => {
-    const req = request(server.url + path, { method: 'POST', agent: false, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body), origin: server.url } }, (res) => {
+    const req = request(server.url + path, { method: 'POST', agent: false, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': announced, origin: server.url } }, (res) => {
       const chunks: Buffer[] = []
       res.on('data', (chunk: Buffer) => chunks.push(chunk))
       res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }))
@@ -136,6 +139,9 @@ describe('a site in Korean', () => {
     const longComment = await postAlone('/reviews/paper-lanterns/comments', `body=${'x'.repeat(70 * 1024)}`)
     expect(longComment.status).toBe(413)
     expect(longComment.text).toBe('댓글이 너무 길어서 보낼 수 없습니다.')
+    const upload = await postAlone('/admin/import', 'files=', 300 * 1024 * 1024)
+    expect(upload.status).toBe(413)
+    expect(upload.text).toBe('올린 파일이 200MB를 넘습니다. 아무것도 읽거나 저장하지 않았습니다. 파일을 나누어 가져오거나 서버에서 “dramalog import” 명령을 쓰세요.')
   })
 
   it('labels its feeds with the language of the site', async () => {

@@ -632,6 +632,7 @@ export const en = {
   'import.allOrNothingText': 'Every file is checked first; if any has a problem, nothing is written and each problem is listed with its file and line.',
   'import.again': 'Importing the same file again does not add copies: reviews are matched by where they came from, their address, or their title and season.',
   'import.large': 'Large archives import faster on the server with {command}.',
+  'import.tooLarge': 'The upload is larger than {size} MB; nothing was read or written. Import fewer files at a time, or use {command} on the server.',
   'import.nothing': 'Nothing was imported',
   'import.problems': '{problems} in {files}; nothing was written',
   'import.problemCount': { one: 'One problem', other: '{count} problems' },

@@ -621,6 +621,7 @@ export const ja: Catalogue = {
   'import.allOrNothingText': 'まずすべてのファイルを確認します。1つでも問題があれば何も書き込まず、問題ごとにファイルと行を示します。',
   'import.again': '同じファイルをもう一度取り込んでも複製はできません。レビューは取り込み元、アドレス、またはタイトルとシーズンで照合します。',
   'import.large': '大きなアーカイブは、サーバーで {command} を使うほうが速く取り込めます。',
+  'import.tooLarge': 'アップロードが {size} MB を超えています。何も読み込まず、何も保存していません。ファイルを分けて取り込むか、サーバーで {command} を使ってください。',
   'import.nothing': '何も取り込まれませんでした',
   'import.problems': '{files}に{problems}。何も書き込んでいません',
   'import.problemCount': { other: '{count}件の問題' },

@@ -621,6 +621,7 @@ export const ko: Catalogue = {
   'import.allOrNothingText': '모든 파일을 먼저 확인합니다. 하나라도 문제가 있으면 아무것도 쓰지 않고, 문제마다 파일과 줄을 알려 줍니다.',
   'import.again': '같은 파일을 다시 가져와도 사본이 생기지 않습니다. 리뷰는 출처, 주소, 또는 제목과 시즌으로 맞춰 봅니다.',
   'import.large': '큰 압축 파일은 서버에서 {command} 명령으로 가져오는 편이 빠릅니다.',
+  'import.tooLarge': '올린 파일이 {size}MB를 넘습니다. 아무것도 읽거나 저장하지 않았습니다. 파일을 나누어 가져오거나 서버에서 {command} 명령을 쓰세요.',
   'import.nothing': '아무것도 가져오지 않았습니다',
   'import.problems': '{files}에서 {problems}. 아무것도 쓰지 않았습니다',
   'import.problemCount': { other: '문제 {count}개' },

@@ -11,6 +11,7 @@ import type { Site } from '../../services/site.ts'
 import { ImportPage, type ImportChoices, type ImportFailure, type ImportOutcome } from '../../views/admin/import-page.tsx'
 import { renderDocument } from '../../views/render.ts'
 import { adminChromeFor } from '../admin-chrome.ts'
+import { siteTranslator } from '../site-language.ts'
 import { requireRole, type AuthEnv } from '../auth.ts'
 
 type C = Context<AuthEnv>
@@ -37,7 +38,7 @@ export function importUploadLimit(site: Site): MiddlewareHandler<AuthEnv> {
   const limit = bodyLimit({
     maxSize: MAX_BYTES,
     onError: async (c: C) => {
-      const message = `The upload is larger than ${IMPORT_MAX_MEGABYTES} MB; nothing was read or written. Import fewer files at a time, or use “dramalog import” on the server.`
+      const message = (await siteTranslator(site)).t('import.tooLarge', { size: String(IMPORT_MAX_MEGABYTES), command: '“dramalog import”' })
       const user = c.get('user')
       if (!user || !(IMPORTERS as readonly string[]).includes(user.role)) return c.text(message, 413)
       return c.html(await renderPage(site, c, { choices: DEFAULT_CHOICES, failure: { message } }), 413)
