@@ -16,7 +16,7 @@ import { CSS_HREF } from '../src/pages/assets.ts'
 import { renderDocument } from '../src/views/render.ts'
 import { ReviewPage } from '../src/views/review-page.tsx'
 import type { ReviewRecord } from '../src/domain/records.ts'
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import autocannon from 'autocannon'
 import { corpusReview, wordWithShare } from './corpus.ts'
 import { writeLetterboxdZip, writeWxr } from './formats.ts'
@@ -134,12 +134,29 @@ async function importInChild(work: string, file: string, threads?: number): Prom
   return JSON.parse(out) as { records: number; seconds: number; maxRssMb: number }
 }
 
+/** Seconds `dramalog import FILE` takes into a fresh data folder. */
+async function importWithCli(work: string, file: string): Promise<number> {
+  const dataDir = mkdtempSync(join(work, 'import-'))
+  const start = performance.now()
+  const child = spawn(join('bin', 'dramalog'), ['import', file], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DRAMALOG_DATA_DIR: dataDir } })
+  let said = ''
+  for (const stream of [child.stdout!, child.stderr!]) stream.on('data', (d: Buffer) => (said = (said + d.toString()).slice(-2000)))
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+  const seconds = (performance.now() - start) / 1000
+  rmSync(dataDir, { recursive: true, force: true })
+  if (code !== 0) throw new Error(`dramalog import ${file} failed (exit ${code}):\n${said}`)
+  return seconds
+}
+
 /**
  * WordPress and Letterboxd exports of growing size: speed, and memory that should stay flat; the
  * largest WordPress export again on the main thread alone, as the baseline for the reader threads.
  */
 async function importFormats(work: string): Promise<void> {
   const sizes = IMPORT_SIZES
+  // The reader threads load the bundled program, as under the command line; made here if the
+  // sources changed since it was last made, so no import pays for compiling them.
+  execFileSync(join('bin', 'dramalog'), ['--help'], { stdio: 'ignore' })
   console.log(`\nImporting generated exports (each in its own process; peak memory is that process's; ${availableParallelism()} reader threads)`)
   const row = (label: string, r: { records: number; seconds: number; maxRssMb: number }, bytes: number) =>
     console.log(
@@ -152,6 +169,9 @@ async function importFormats(work: string): Promise<void> {
   }
   const largest = Math.max(...sizes)
   const file = join(work, `wordpress-${largest}.xml`)
+  // The command a reviewer runs, start-up and closing the database included.
+  const cli = await importWithCli(work, file)
+  console.log(`  ${`dramalog import (CLI), ${largest.toLocaleString('en-US')} posts`.padEnd(44)} ${String(largest).padStart(6)} records  ${cli.toFixed(1).padStart(5)} s  ${rate(largest, cli)}  (whole command)`)
   row(`baseline: ${largest.toLocaleString('en-US')} posts, main thread only`, await importInChild(work, file, 0), statSync(file).size)
   for (const n of sizes) {
     const file = join(work, `letterboxd-${n}.zip`)
