@@ -1,7 +1,7 @@
 import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { ROOT, runCli, tempDataDir } from '../helpers/server.ts'
+import { demoSite, ROOT, runCli, tempDataDir } from '../helpers/server.ts'
 
 const temps: { remove(): void }[] = []
 const temp = () => {
@@ -88,7 +88,7 @@ describe('dramalog import', () => {
 describe('dramalog export', () => {
   it('round-trips the demo through Markdown into an empty site without loss', async () => {
     const a = temp()
-    expect((await runCli(['demo'], a)).code).toBe(0)
+    await demoSite(a)
     const jsonA = (await runCli(['export', '--format', 'json'], a)).stdout
     const out = join(a, 'md')
     const md = await runCli(['export', '--format', 'markdown', '--out', out], a)

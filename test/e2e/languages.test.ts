@@ -1,18 +1,25 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { getSiteSettings, putSiteSettings } from '../../src/store/settings.ts'
 import { openSite } from '../../src/services/site.ts'
 import { describeViolations, launchBrowser, seriousViolations } from '../helpers/browser.ts'
-import { runCli, startServer, tempDataDir, type RunningServer } from '../helpers/server.ts'
+import { adminSite } from '../helpers/admin-site.ts'
+import { runCli } from '../helpers/server.ts'
 import { serveFolder } from '../helpers/static-host.ts'
 
 // The demo site switched to Korean, with a review written in Korean and one in Japanese, in
 // Chromium: what the fonts draw, what axe-core finds, and screenshots to look at (/tmp/i18n-*.png).
-const PASSWORD = 'correct horse battery'
-const data = tempDataDir()
-let server: RunningServer
+const KOREAN_SIGN_IN = { username: '사용자 이름', password: '비밀번호', submit: '로그인' }
+const site = adminSite({
+  prepare: async (dir) => {
+    const file = join(dir, 'cjk.json')
+    writeFileSync(file, JSON.stringify(REVIEWS))
+    expect((await runCli(['import', file], dir)).code).toBe(0)
+    await setLanguage('ko')
+  },
+})
 
 const REVIEWS = [
   {
@@ -30,12 +37,12 @@ const REVIEWS = [
 ]
 
 async function setLanguage(language: 'en' | 'ko' | 'ja') {
-  const site = await openSite({ dataDir: data.dir, databaseUrl: null })
+  const opened = await openSite({ dataDir: site.dir, databaseUrl: null })
   try {
-    const settings = await getSiteSettings(site.db)
-    await site.db.transaction().execute((trx) => putSiteSettings(trx, { ...settings, language }))
+    const settings = await getSiteSettings(opened.db)
+    await opened.db.transaction().execute((trx) => putSiteSettings(trx, { ...settings, language }))
   } finally {
-    await site.close()
+    await opened.close()
   }
 }
 
@@ -53,35 +60,12 @@ async function fontsOf(page: Page, selector: string): Promise<{ familyName: stri
   return fonts
 }
 
-beforeAll(async () => {
-  expect((await runCli(['user', 'add', 'mira', '--name', 'Mira Chen'], data.dir, `${PASSWORD}\n`)).code).toBe(0)
-  expect((await runCli(['demo'], data.dir)).code).toBe(0)
-  const file = join(data.dir, 'cjk.json')
-  writeFileSync(file, JSON.stringify(REVIEWS))
-  expect((await runCli(['import', file], data.dir)).code).toBe(0)
-  await setLanguage('ko')
-  server = await startServer(data.dir)
-}, 180_000)
-
-afterAll(async () => {
-  await server?.stop()
-  data.remove()
-})
-
-async function signIn(page: Page) {
-  await page.goto(`${server.url}/admin/login`)
-  await page.getByLabel('사용자 이름').fill('mira')
-  await page.getByLabel('비밀번호').fill(PASSWORD)
-  await page.getByRole('button', { name: '로그인' }).click()
-  await page.waitForURL(`${server.url}/admin`)
-}
-
 describe('a Korean site in Chromium', () => {
   it('sets Korean and Japanese text in CJK fonts of their own language, with no missing glyphs', async () => {
     const browser = await launchBrowser({ viewport: { width: 1280, height: 900 } })
     try {
       const page = await browser.context.newPage()
-      await page.goto(`${server.url}/reviews/quiet-ward`)
+      await page.goto(`${site.url}/reviews/quiet-ward`)
       expect(await page.locator('html').getAttribute('lang')).toBe('ko')
       // The Korean interface: every glyph of a label drawn by a Korean CJK font.
       const label = await fontsOf(page, '.facts dt')
@@ -98,7 +82,7 @@ describe('a Korean site in Chromium', () => {
         return { wordBreak: s.wordBreak, lineBreak: s.lineBreak, overflowWrap: s.overflowWrap }
       })
       expect(style).toEqual({ wordBreak: 'normal', lineBreak: 'strict', overflowWrap: 'anywhere' })
-      await page.goto(`${server.url}/reviews/paper-lanterns-ko`)
+      await page.goto(`${site.url}/reviews/paper-lanterns-ko`)
       // Spaces and full stops may come from a Latin font; every Hangul syllable from a Korean CJK font.
       const intro = await fontsOf(page, '.review-body .prose.intro p')
       const introText = (await page.locator('.review-body .prose.intro p').textContent())!
@@ -117,12 +101,12 @@ describe('a Korean site in Chromium', () => {
     try {
       const page = await browser.context.newPage()
       for (const path of ['/', '/reviews/paper-lanterns-ko', '/reviews/quiet-ward', '/diary', '/country', '/search?q=%EC%A2%85%EC%9D%B4', '/lists', '/no-such-page']) {
-        await page.goto(server.url + path)
+        await page.goto(site.url + path)
         expect(describeViolations(await seriousViolations(page)), path).toEqual([])
       }
-      await signIn(page)
+      await site.signIn(page, KOREAN_SIGN_IN)
       for (const path of ['/admin', '/admin/reviews/new', '/admin/settings', '/admin/diary', '/admin/comments', '/admin/lists']) {
-        await page.goto(server.url + path)
+        await page.goto(site.url + path)
         expect(describeViolations(await seriousViolations(page)), path).toEqual([])
       }
     } finally {
@@ -131,9 +115,9 @@ describe('a Korean site in Chromium', () => {
   })
 
   it('builds a static copy in Korean that matches the server, its search script speaking Korean too', async () => {
-    const out = join(data.dir, 'static')
-    expect((await runCli(['build', '--out', out], data.dir)).code).toBe(0)
-    const live = await (await fetch(`${server.url}/reviews/quiet-ward`)).text()
+    const out = join(site.dir, 'static')
+    expect((await runCli(['build', '--out', out], site.dir)).code).toBe(0)
+    const live = await (await fetch(`${site.url}/reviews/quiet-ward`)).text()
     const built = readFileSync(join(out, 'reviews/quiet-ward/index.html'), 'utf8')
     for (const html of [live, built]) {
       expect(html).toContain('<html lang="ko">')
@@ -161,31 +145,29 @@ describe('a Korean site in Chromium', () => {
       const browser = await launchBrowser({ viewport: { width, height: 900 } })
       try {
         const page = await browser.context.newPage()
-        await page.goto(`${server.url}/`)
+        await page.goto(`${site.url}/`)
         await page.screenshot({ path: `/tmp/i18n-ko-home-${width}.png`, fullPage: width === 390 ? false : true })
-        await page.goto(`${server.url}/reviews/paper-lanterns-ko`)
+        await page.goto(`${site.url}/reviews/paper-lanterns-ko`)
         await page.screenshot({ path: `/tmp/i18n-ko-review-${width}.png`, fullPage: true })
-        await page.goto(`${server.url}/reviews/quiet-ward`)
+        await page.goto(`${site.url}/reviews/quiet-ward`)
         await page.screenshot({ path: `/tmp/i18n-ko-review-ja-${width}.png`, fullPage: true })
-        await signIn(page)
-        await page.goto(`${server.url}/admin/reviews/new`)
+        await site.signIn(page, KOREAN_SIGN_IN)
+        await page.goto(`${site.url}/admin/reviews/new`)
         expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('제목 없는 리뷰')
         await page.screenshot({ path: `/tmp/i18n-ko-editor-${width}.png`, fullPage: width === 390 ? false : true })
       } finally {
         await browser.close()
       }
     }
-    await server.stop()
-    await setLanguage('ja')
-    server = await startServer(data.dir)
+    await site.restart(() => setLanguage('ja'))
     for (const width of [390, 1280]) {
       const browser = await launchBrowser({ viewport: { width, height: 900 } })
       try {
         const page = await browser.context.newPage()
-        await page.goto(`${server.url}/`)
+        await page.goto(`${site.url}/`)
         expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('最新のレビュー')
         await page.screenshot({ path: `/tmp/i18n-ja-home-${width}.png`, fullPage: width === 390 ? false : true })
-        await page.goto(`${server.url}/reviews/quiet-ward`)
+        await page.goto(`${site.url}/reviews/quiet-ward`)
         await page.screenshot({ path: `/tmp/i18n-ja-review-${width}.png`, fullPage: true })
       } finally {
         await browser.close()

@@ -1,37 +1,17 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { describeViolations, launchBrowser, seriousViolations } from '../helpers/browser.ts'
-import { demoSite, ROOT, runCli, startServer, tempDataDir, type RunningServer } from '../helpers/server.ts'
+import { adminSite } from '../helpers/admin-site.ts'
+import { ROOT } from '../helpers/server.ts'
 
 // The list editor in a real Chromium against a real server on the demo site: first with
 // JavaScript off (every step is a plain form), then the drag-and-drop enhancement.
-const PASSWORD = 'correct horse battery'
 const SHOTS = join(ROOT, 'test-results', 'lists')
-let server: RunningServer
-const data = tempDataDir()
+const site = adminSite()
+beforeAll(() => void mkdirSync(SHOTS, { recursive: true }))
 let editorPath = ''
-
-beforeAll(async () => {
-  await demoSite(data.dir)
-  expect((await runCli(['user', 'add', 'mira', '--name', 'Mira Chen'], data.dir, `${PASSWORD}\n`)).code).toBe(0)
-  server = await startServer(data.dir)
-  mkdirSync(SHOTS, { recursive: true })
-}, 180_000)
-
-afterAll(async () => {
-  await server?.stop()
-  data.remove()
-})
-
-async function signIn(page: Page) {
-  await page.goto(`${server.url}/admin/login`)
-  await page.getByLabel('Username').fill('mira')
-  await page.getByLabel('Password').fill(PASSWORD)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.waitForURL(`${server.url}/admin`)
-}
 
 const entryTitles = (page: Page) => page.locator('.entry-row .entry-title').allInnerTexts()
 
@@ -40,7 +20,7 @@ describe('the list editor without JavaScript', () => {
     const browser = await launchBrowser({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } })
     try {
       const page = await browser.context.newPage()
-      await signIn(page)
+      await site.signIn(page)
       await page.getByRole('link', { name: 'Lists', exact: true }).click()
       await page.getByRole('link', { name: 'New list' }).click()
       await page.getByLabel('Title').fill('Best Slow Burners')
@@ -82,16 +62,16 @@ describe('the list editor without JavaScript', () => {
         await page.screenshot({ path: join(SHOTS, `editor-${width}.png`), fullPage: true })
       }
 
-      await page.goto(`${server.url}/lists/best-slow-burners`)
+      await page.goto(`${site.url}/lists/best-slow-burners`)
       expect(await page.locator('h1').innerText()).toBe('Best Slow Burners')
       expect((await page.locator('.list-entry-title').allInnerTexts()).map((t) => t.replace(/^Number \d+:\s*/, ''))).toEqual(['Paper Lanterns · S1', 'The Quiet Ward · S1', 'Winter Persimmons', 'Signal'])
       expect(await page.locator('.list-rank').allInnerTexts()).toEqual(['1', '2', '3', '4'])
       for (const width of [390, 1280]) {
         await page.setViewportSize({ width, height: 900 })
         await page.screenshot({ path: join(SHOTS, `list-${width}.png`), fullPage: true })
-        await page.goto(`${server.url}/lists`)
+        await page.goto(`${site.url}/lists`)
         await page.screenshot({ path: join(SHOTS, `lists-${width}.png`), fullPage: true })
-        await page.goto(`${server.url}/lists/best-slow-burners`)
+        await page.goto(`${site.url}/lists/best-slow-burners`)
       }
     } finally {
       await browser.close()
@@ -105,8 +85,8 @@ describe('the list editor with JavaScript', () => {
     const browser = await launchBrowser({ viewport: { width: 1280, height: 1600 } })
     try {
       const page = await browser.context.newPage()
-      await signIn(page)
-      await page.goto(server.url + editorPath)
+      await site.signIn(page)
+      await page.goto(site.url + editorPath)
       const saved = page.waitForResponse((r) => r.url().endsWith('/order') && r.status() === 200)
       await page.locator('.entry-row', { hasText: 'Signal' }).locator('.entry-title').dragTo(page.locator('.entry-row', { hasText: 'Paper Lanterns' }).locator('.entry-title'))
       await saved
@@ -125,9 +105,9 @@ describe('accessibility of the list pages (axe-core)', () => {
         const browser = await launchBrowser({ viewport: { width, height: 900 }, bypassCSP: true, colorScheme })
         try {
           const page = await browser.context.newPage()
-          await signIn(page)
+          await site.signIn(page)
           for (const path of ['/lists', '/lists/best-slow-burners', '/admin/lists', '/admin/lists/new', editorPath]) {
-            await page.goto(server.url + path)
+            await page.goto(site.url + path)
             expect(describeViolations(await seriousViolations(page)), `${path} (${colorScheme}, ${width})`).toEqual([])
           }
         } finally {
