@@ -10,7 +10,7 @@ function entry(over: Partial<DiaryEntry> = {}): DiaryEntry {
   return {
     id: 1, title: 'Paper Lanterns', origin: null, originCode: null, platform: null, startedOn: null, finishedOn: null,
     episodesWatched: null, episodesTotal: null, rewatch: false, meter: null, note: null, status: 'finished', review: null,
-    createdAt: '2025-01-01T10:00:00.000Z', updatedAt: '2025-01-01T10:00:00.000Z', ...over,
+    createdBy: null, createdAt: '2025-01-01T10:00:00.000Z', updatedAt: '2025-01-01T10:00:00.000Z', ...over,
   }
 }
 
