@@ -61,6 +61,8 @@ describe('an author and the entries of others', () => {
     const html = await (await ana.request('/admin/diary')).text()
     expect(html).toContain(`<a class="diary-row-title" href="/admin/diary/${anas}">Ana Watched</a>`)
     expect(html).toContain('<span class="diary-row-title">Ben Watched</span>')
+    // Ben's and the imported entry say they are someone else's; Ana's own does not.
+    expect(html.split(String(ko['diaryAdmin.notYours'])).length - 1).toBe(2)
     expect(html).toContain('<span class="diary-row-title">Imported Watch</span>')
     expect(html).not.toContain(`href="/admin/diary/${bens}"`)
     expect(html).not.toContain(`href="/admin/diary/${imported}"`)

@@ -552,6 +552,7 @@ export const en = {
   'diaryAdmin.noWatchesLink': 'Record the first one',
   'diaryAdmin.conflict': 'Someone saved this entry while you were editing',
   'diaryAdmin.conflictHelp': 'It was saved again at {time} UTC. Your changes are not saved yet; they are still in the form below. Compare, then save again to keep your version.',
+  'diaryAdmin.notYours': 'recorded by someone else',
   // Lists admin
   'listAdmin.theList': 'The list',
   'listAdmin.slugHint': 'The list lives at /lists/{address}; leave empty to make one from the title.',

@@ -541,6 +541,7 @@ export const ja: Catalogue = {
   'diaryAdmin.noWatchesLink': '最初の視聴を記録',
   'diaryAdmin.conflict': '編集中に別の人がこの記録を保存しました',
   'diaryAdmin.conflictHelp': '{time} UTC に保存し直されました。あなたの変更はまだ保存されておらず、下のフォームに残っています。見比べてからもう一度保存すれば、あなたの内容が残ります。',
+  'diaryAdmin.notYours': 'ほかの人の記録',
   // Lists admin
   'listAdmin.theList': 'リスト',
   'listAdmin.slugHint': 'リストのアドレスは /lists/{address} です。空欄ならタイトルから作ります。',

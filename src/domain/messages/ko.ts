@@ -541,6 +541,7 @@ export const ko: Catalogue = {
   'diaryAdmin.noWatchesLink': '첫 시청 기록하기',
   'diaryAdmin.conflict': '편집하는 동안 다른 사람이 이 항목을 저장했습니다',
   'diaryAdmin.conflictHelp': '{time} UTC에 다시 저장되었습니다. 고친 내용은 아직 저장되지 않았고 아래 양식에 그대로 있습니다. 비교해 보고 다시 저장하면 내 내용이 남습니다.',
+  'diaryAdmin.notYours': '다른 사람이 기록한 항목',
   // Lists admin
   'listAdmin.theList': '리스트',
   'listAdmin.slugHint': '리스트 주소는 /lists/{address}입니다. 비워 두면 제목으로 만듭니다.',

@@ -288,7 +288,10 @@ const AdminRow: FC<{ tr: Translator; entry: DiaryEntry; meter: MeterSettings; ed
     <div class="diary-row-main">
       {editable ? <a class="diary-row-title" href={`/admin/diary/${e.id}`}>{e.title}</a> : <span class="diary-row-title">{e.title}</span>}
       <span class="diary-row-facts">
-        {[formatWatchDates(e, tr) ?? tr.t('diaryAdmin.recorded', { date: tr.date(diaryDate(e)) }), e.origin, e.platform].filter(Boolean).join(' · ')}
+        {[
+          formatWatchDates(e, tr) ?? tr.t('diaryAdmin.recorded', { date: tr.date(diaryDate(e)) }), e.origin, e.platform,
+          editable ? null : tr.t('diaryAdmin.notYours'),
+        ].filter(Boolean).join(' · ')}
       </span>
     </div>
     <div class="diary-row-side">
