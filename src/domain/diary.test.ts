@@ -1,8 +1,9 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
-  DIARY_STATUSES, diaryDate, diaryFormValues, episodeProgress, parseDiaryEntry, summarizeYear, type DiaryEntry,
+  DIARY_STATUSES, diaryDate, diaryFormValues, episodeProgress, nextDiaryStamp, parseDiaryEntry, summarizeYear, type DiaryEntry,
 } from './diary.ts'
+import { canEditDiaryEntry, type Role } from './user.ts'
 
 const fields = (issues: { field: string }[]) => issues.map((i) => i.field)
 
@@ -10,7 +11,7 @@ function entry(over: Partial<DiaryEntry> = {}): DiaryEntry {
   return {
     id: 1, title: 'Paper Lanterns', origin: null, originCode: null, platform: null, startedOn: null, finishedOn: null,
     episodesWatched: null, episodesTotal: null, rewatch: false, meter: null, note: null, status: 'finished', review: null,
-    createdAt: '2025-01-01T10:00:00.000Z', updatedAt: '2025-01-01T10:00:00.000Z', ...over,
+    createdBy: null, createdAt: '2025-01-01T10:00:00.000Z', updatedAt: '2025-01-01T10:00:00.000Z', ...over,
   }
 }
 
@@ -204,5 +205,41 @@ describe('summarizeYear', () => {
         if (s.averageMeter) expect(s.averageMeter.value).toBeLessThanOrEqual(5)
       }),
     )
+  })
+})
+
+describe('nextDiaryStamp', () => {
+  const instant = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true })
+
+  it('is the time of the save when the clock moved on', () => {
+    expect(nextDiaryStamp('2025-03-21T08:00:00.000Z', new Date('2025-03-21T08:00:00.005Z'))).toBe('2025-03-21T08:00:00.005Z')
+  })
+
+  it('moves a millisecond on within the same millisecond or when the clock stepped back', () => {
+    expect(nextDiaryStamp('2025-03-21T08:00:00.000Z', new Date('2025-03-21T08:00:00.000Z'))).toBe('2025-03-21T08:00:00.001Z')
+    expect(nextDiaryStamp('2025-03-21T08:00:00.000Z', new Date('2025-03-20T08:00:00.000Z'))).toBe('2025-03-21T08:00:00.001Z')
+  })
+
+  it('never gives back the stamp before it, and comes later than it', () => fc.assert(fc.property(instant, instant, (previous, now) => {
+    const before = previous.toISOString()
+    const next = nextDiaryStamp(before, now)
+    expect(next).not.toBe(before)
+    expect(next > before).toBe(true)
+  })))
+
+  it('differs from any stamp it follows, even one in another spelling', () => fc.assert(fc.property(fc.string(), instant, (previous, now) => {
+    expect(nextDiaryStamp(previous, now)).not.toBe(previous)
+  })))
+})
+
+describe('canEditDiaryEntry', () => {
+  const user = (role: Role) => ({ id: 7, role })
+
+  it('lets owners and editors change every entry, authors only the ones they recorded', () => {
+    for (const createdBy of [7, 8, null]) {
+      expect(canEditDiaryEntry(user('owner'), { createdBy })).toBe(true)
+      expect(canEditDiaryEntry(user('editor'), { createdBy })).toBe(true)
+      expect(canEditDiaryEntry(user('author'), { createdBy })).toBe(createdBy === 7)
+    }
   })
 })

@@ -172,8 +172,24 @@ export type DiaryEntry = {
   status: DiaryStatus
   /** The linked review; `published` says whether readers may follow the link. */
   review: { slug: string; title: string; published: boolean } | null
+  /** The account that recorded it; null for imported entries and when that account is gone. */
+  createdBy: number | null
   createdAt: string
+  /** Changes with every save, so it also tells which version of the entry an edit form was loaded at. */
   updatedAt: string
+}
+
+/**
+ * The `updatedAt` of a save that follows one stamped `previous`: the time of the save, but never the
+ * same text as before, so an edit form loaded at `previous` is recognised as stale even when both
+ * saves fall in one millisecond or the clock stepped back; then it is `previous` plus a millisecond.
+ * @example nextDiaryStamp('2025-03-21T08:00:00.000Z', new Date('2025-03-21T08:00:00.000Z')) // '2025-03-21T08:00:00.001Z'
+ */
+export function nextDiaryStamp(previous: string, now: Date): string {
+  const stamp = now.toISOString()
+  const before = Date.parse(previous)
+  // An unreadable stamp (never written here) cannot equal a freshly written one.
+  return stamp > previous || Number.isNaN(before) ? stamp : new Date(before + 1).toISOString()
 }
 
 /** The date an entry is filed under: when it was finished, else started, else recorded. */

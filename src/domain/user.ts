@@ -25,9 +25,19 @@ export type NewUser = z.input<typeof NewUser>
 /** A signed-in person as the web layer sees them. */
 export type SessionUser = { id: number; username: string; displayName: string; role: Role }
 
+/** Owners and editors change everything; authors only what they made (never what nobody made, such as imports). */
+function isOwnWorkOrEditor(user: Pick<SessionUser, 'id' | 'role'>, madeBy: number | null): boolean {
+  return user.role === 'owner' || user.role === 'editor' || madeBy === user.id
+}
+
 /** Owners and editors edit every review; authors only their own (or ones nobody owns yet, which they cannot see). */
 export function canEditReview(user: Pick<SessionUser, 'id' | 'role'>, review: { authorId: number | null }): boolean {
-  return user.role === 'owner' || user.role === 'editor' || review.authorId === user.id
+  return isOwnWorkOrEditor(user, review.authorId)
+}
+
+/** The same rule for diary entries, by who recorded them: imported entries (recorded by nobody) are for owners and editors. */
+export function canEditDiaryEntry(user: Pick<SessionUser, 'id' | 'role'>, entry: { createdBy: number | null }): boolean {
+  return isOwnWorkOrEditor(user, entry.createdBy)
 }
 
 /** Only owners change site settings and accounts. */

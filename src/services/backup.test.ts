@@ -163,7 +163,7 @@ beforeAll(async () => {
   // Diary: a watch linked to the review, a wish; one more entry deleted, so the id counter is past the last row.
   await recordDiaryEntry(source, { title: 'Paper Lanterns', status: 'finished', finishedOn: '2024-03-17', reviewSlug: SLUG, note: 'Cried twice.' }, mira.id, later(3000))
   await recordDiaryEntry(source, { title: 'Moonlit Ledger', status: 'planned' }, mira.id, later(3100))
-  await deleteDiaryEntry(source, await recordDiaryEntry(source, { title: 'Gone Soon', status: 'dropped' }, mira.id, later(3200)))
+  await deleteDiaryEntry(source, owner, await recordDiaryEntry(source, { title: 'Gone Soon', status: 'dropped' }, mira.id, later(3200)))
 
   // Lists: a ranked one linking the review and naming a show, a draft; one deleted, so its counter is past the last row.
   const list = await createList(source, { title: 'Slow Burners', description: 'Take your time.', ranked: 'on', status: 'published' }, mira.id, later(3300))

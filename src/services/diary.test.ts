@@ -3,13 +3,14 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { tempDataDir } from '../../test/helpers/server.ts'
 import { openTestSite } from '../../test/helpers/sites.ts'
-import { InvalidInputError, NotFoundError } from '../domain/errors.ts'
+import { DramalogError, InvalidInputError, NotFoundError } from '../domain/errors.ts'
 import { DEFAULT_SETTINGS } from '../domain/settings.ts'
+import type { Role, SessionUser } from '../domain/user.ts'
 import { getContentVersion, putSiteSettings } from '../store/settings.ts'
 import { addUser } from './accounts.ts'
 import {
-  deleteDiaryEntry, loadDiaryAdmin, loadDiaryEntry, loadDiaryFormChoices, loadDiaryPage, loadWatchlist, loadYearInReview,
-  recordDiaryEntry, updateDiaryEntry,
+  deleteDiaryEntry, loadDiaryAdmin, loadDiaryEntry, loadDiaryEntryForEditing, loadDiaryFormChoices, loadDiaryPage, loadWatchlist,
+  loadYearInReview, recordDiaryEntry, StaleDiaryEntryError, updateDiaryEntry,
 } from './diary.ts'
 import { importFiles } from './import-files.ts'
 import type { Site } from './site.ts'
@@ -33,6 +34,15 @@ async function addReview(title: string, status: 'published' | 'draft' = 'publish
   const result = await importFiles(site, [file])
   return result.created[0]!
 }
+
+/** A signed-in person with a new account of the given role. */
+async function person(username: string, role: Role): Promise<SessionUser> {
+  const u = await addUser(site, { username, displayName: username, role, password: 'correct horse battery' })
+  return { id: u.id, username: u.username, displayName: u.displayName, role: u.role }
+}
+
+/** The version an edit form of the entry carries. */
+const versionOf = async (id: number) => (await loadDiaryEntry(site, id)).updatedAt
 
 const watch = (over: Record<string, unknown> = {}) => ({ title: 'Paper Lanterns', finishedOn: '2025-03-20', ...over })
 
@@ -59,19 +69,20 @@ describe('recording and editing watches', () => {
       id, title: 'Paper Lanterns', origin: 'South Korea', originCode: 'KR', platform: 'Netflix', startedOn: '2025-03-03', finishedOn: '2025-03-20',
       episodesWatched: 16, episodesTotal: 16, rewatch: true, meter: { value: 2, max: 5 }, note: 'Slow, then wonderful.', status: 'finished',
       review: { slug, title: 'Paper Lanterns', published: true },
-      createdAt: '2025-03-21T08:00:00.000Z', updatedAt: '2025-03-21T08:00:00.000Z',
+      createdBy: user.id, createdAt: '2025-03-21T08:00:00.000Z', updatedAt: '2025-03-21T08:00:00.000Z',
     })
     const row = await site.db.selectFrom('diary_entries').select('created_by').where('id', '=', id).executeTakeFirstOrThrow()
     expect(row.created_by).toBe(user.id)
   })
 
   it('bumps the content version on every write so cached pages refresh', async () => {
+    const owner = await person('mina', 'owner')
     const v0 = await getContentVersion(site.db)
     const id = await recordDiaryEntry(site, watch(), null)
     expect(await getContentVersion(site.db)).toBe(v0 + 1)
-    await updateDiaryEntry(site, id, watch({ title: 'Paper Lanterns (again)' }))
+    await updateDiaryEntry(site, owner, id, watch({ title: 'Paper Lanterns (again)' }), await versionOf(id))
     expect(await getContentVersion(site.db)).toBe(v0 + 2)
-    await deleteDiaryEntry(site, id)
+    await deleteDiaryEntry(site, owner, id)
     expect(await getContentVersion(site.db)).toBe(v0 + 3)
   })
 
@@ -98,8 +109,9 @@ describe('recording and editing watches', () => {
   })
 
   it('says when an entry to edit or delete does not exist, and leaves the rest alone', async () => {
-    await expect(updateDiaryEntry(site, 999, watch())).rejects.toBeInstanceOf(NotFoundError)
-    await expect(deleteDiaryEntry(site, 999)).rejects.toBeInstanceOf(NotFoundError)
+    const owner = await person('mina', 'owner')
+    await expect(updateDiaryEntry(site, owner, 999, watch(), '2025-01-01T00:00:00.000Z')).rejects.toBeInstanceOf(NotFoundError)
+    await expect(deleteDiaryEntry(site, owner, 999)).rejects.toBeInstanceOf(NotFoundError)
     await expect(loadDiaryEntry(site, 999)).rejects.toBeInstanceOf(NotFoundError)
   })
 
@@ -167,9 +179,105 @@ describe('the diary, the watchlist and the year in review', () => {
 
   it('gives the admin every watch and the watchlist, with platform suggestions', async () => {
     await seed()
-    const admin = await loadDiaryAdmin(site, 1)
+    const admin = await loadDiaryAdmin(site, await person('mina', 'owner'), 1)
     expect(admin.list.total).toBe(4)
     expect(admin.watchlist).toHaveLength(2)
     expect((await loadDiaryFormChoices(site)).platforms).toEqual(['Netflix', 'Viki'])
+  })
+})
+
+describe('who may change an entry', () => {
+  /** The error a call fails with, or null. */
+  const failure = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e)
+  const isForbidden = (e: unknown) => e instanceof DramalogError && e.code === 'forbidden'
+
+  it('lets authors change only the entries they recorded, and owners and editors every entry, imported ones too', async () => {
+    const owner = await person('olive', 'owner')
+    const editor = await person('eddie', 'editor')
+    const ana = await person('ana', 'author')
+    const ben = await person('ben', 'author')
+    const anas = await recordDiaryEntry(site, watch({ title: 'Ana Watched' }), ana.id)
+    const bens = await recordDiaryEntry(site, watch({ title: 'Ben Watched' }), ben.id)
+    const imported = await recordDiaryEntry(site, watch({ title: 'Imported', status: 'planned', finishedOn: '' }), null)
+    const before = await site.db.selectFrom('diary_entries').selectAll().orderBy('id').execute()
+    const v0 = await getContentVersion(site.db)
+
+    for (const id of [bens, imported]) {
+      expect(isForbidden(await failure(loadDiaryEntryForEditing(site, ana, id))), `open ${id}`).toBe(true)
+      expect(isForbidden(await failure(updateDiaryEntry(site, ana, id, watch({ title: 'Taken Over' }), await versionOf(id)))), `save ${id}`).toBe(true)
+      expect(isForbidden(await failure(deleteDiaryEntry(site, ana, id))), `delete ${id}`).toBe(true)
+    }
+    // The refusal comes before the form is checked: it says nothing about the entry's fields.
+    expect(isForbidden(await failure(updateDiaryEntry(site, ana, bens, { title: '' }, await versionOf(bens))))).toBe(true)
+    expect(await site.db.selectFrom('diary_entries').selectAll().orderBy('id').execute()).toEqual(before)
+    expect(await getContentVersion(site.db)).toBe(v0)
+
+    const admin = await loadDiaryAdmin(site, ana, 1)
+    expect([...admin.editable]).toEqual([anas])
+    expect([...(await loadDiaryAdmin(site, editor, 1)).editable].sort()).toEqual([anas, bens, imported].sort())
+
+    expect((await loadDiaryEntryForEditing(site, ana, anas)).title).toBe('Ana Watched')
+    await updateDiaryEntry(site, ana, anas, watch({ title: 'Ana Watched Again' }), await versionOf(anas))
+    expect((await loadDiaryEntry(site, anas)).title).toBe('Ana Watched Again')
+    await updateDiaryEntry(site, editor, bens, watch({ title: 'Ben Watched (edited)' }), await versionOf(bens))
+    await updateDiaryEntry(site, owner, imported, watch({ title: 'Imported (edited)', status: 'planned', finishedOn: '' }), await versionOf(imported))
+    expect((await loadDiaryEntry(site, bens)).title).toBe('Ben Watched (edited)')
+    expect((await loadDiaryEntry(site, imported)).title).toBe('Imported (edited)')
+    await deleteDiaryEntry(site, ana, anas)
+    await deleteDiaryEntry(site, editor, bens)
+    await deleteDiaryEntry(site, owner, imported)
+    expect(await site.db.selectFrom('diary_entries').selectAll().execute()).toEqual([])
+  })
+})
+
+describe('saves from an older version of an entry', () => {
+  it('refuses the second of two saves from the same version, keeping the first and writing nothing', async () => {
+    const mina = await person('mina', 'owner')
+    const id = await recordDiaryEntry(site, watch({ note: 'First thoughts.' }), mina.id, new Date('2025-03-21T08:00:00Z'))
+    const loaded = await versionOf(id)
+    await updateDiaryEntry(site, mina, id, watch({ note: 'Saved first.' }), loaded, new Date('2025-03-22T08:00:00Z'))
+    const v0 = await getContentVersion(site.db)
+    const err = await updateDiaryEntry(site, mina, id, watch({ note: 'Saved second.', meter: '4' }), loaded, new Date('2025-03-22T09:00:00Z')).then(
+      () => null, (e: unknown) => e)
+    expect(err).toBeInstanceOf(StaleDiaryEntryError)
+    expect((err as StaleDiaryEntryError).code).toBe('conflict')
+    expect((err as StaleDiaryEntryError).current).toMatchObject({ note: 'Saved first.', meter: null, updatedAt: '2025-03-22T08:00:00.000Z' })
+    expect(await loadDiaryEntry(site, id)).toMatchObject({ note: 'Saved first.', meter: null, updatedAt: '2025-03-22T08:00:00.000Z' })
+    expect(await getContentVersion(site.db)).toBe(v0)
+    // Saving again from the version the conflict showed is a deliberate overwrite, and goes through.
+    await updateDiaryEntry(site, mina, id, watch({ note: 'Saved second.' }), (err as StaleDiaryEntryError).current.updatedAt, new Date('2025-03-22T09:00:00Z'))
+    expect((await loadDiaryEntry(site, id)).note).toBe('Saved second.')
+  })
+
+  it('tells saves apart that fall in the same millisecond, or after the clock stepped back', async () => {
+    const mina = await person('mina', 'owner')
+    const at = new Date('2025-03-21T08:00:00.000Z')
+    const id = await recordDiaryEntry(site, watch(), mina.id, at)
+    const loaded = await versionOf(id)
+    await updateDiaryEntry(site, mina, id, watch({ note: 'Same millisecond.' }), loaded, at)
+    const first = await versionOf(id)
+    expect(first).not.toBe(loaded)
+    await expect(updateDiaryEntry(site, mina, id, watch({ note: 'Lost?' }), loaded, at)).rejects.toBeInstanceOf(StaleDiaryEntryError)
+    await updateDiaryEntry(site, mina, id, watch({ note: 'Clock went back.' }), first, new Date('2025-03-20T08:00:00.000Z'))
+    expect(await versionOf(id)).not.toBe(first)
+    await expect(updateDiaryEntry(site, mina, id, watch({ note: 'Lost?' }), first, at)).rejects.toBeInstanceOf(StaleDiaryEntryError)
+    expect((await loadDiaryEntry(site, id)).note).toBe('Clock went back.')
+  })
+
+  it('lets exactly one of two simultaneous saves from the same version through', async () => {
+    const mina = await person('mina', 'owner')
+    const ana = await person('ana', 'editor')
+    const id = await recordDiaryEntry(site, watch(), mina.id)
+    const loaded = await versionOf(id)
+    const at = new Date()
+    const results = await Promise.allSettled([
+      updateDiaryEntry(site, mina, id, watch({ note: 'Mina was here.' }), loaded, at),
+      updateDiaryEntry(site, ana, id, watch({ note: 'Ana was here.' }), loaded, at),
+    ])
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected'])
+    const won = results.findIndex((r) => r.status === 'fulfilled')
+    const lost = results[1 - won] as PromiseRejectedResult
+    expect(lost.reason).toBeInstanceOf(StaleDiaryEntryError)
+    expect((await loadDiaryEntry(site, id)).note).toBe(won === 0 ? 'Mina was here.' : 'Ana was here.')
   })
 })

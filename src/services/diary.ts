@@ -1,9 +1,10 @@
 import { findCountry } from '../domain/countries.ts'
-import { parseDiaryEntry, summarizeYear, type DiaryEntry, type DiaryEntryInput, type YearSummary } from '../domain/diary.ts'
-import { InvalidInputError, NotFoundError } from '../domain/errors.ts'
+import { nextDiaryStamp, parseDiaryEntry, summarizeYear, type DiaryEntry, type DiaryEntryInput, type YearSummary } from '../domain/diary.ts'
+import { DramalogError, InvalidInputError, NotFoundError } from '../domain/errors.ts'
 import type { Page } from '../domain/records.ts'
 import type { SiteSettings } from '../domain/settings.ts'
-import type { Tx } from '../store/db.ts'
+import { canEditDiaryEntry, type SessionUser } from '../domain/user.ts'
+import type { Conn, Tx } from '../store/db.ts'
 import {
   deleteDiaryEntry as deleteRow,
   findDiaryEntry,
@@ -23,6 +24,25 @@ import type { Site } from './site.ts'
 
 /** Entries per page of the admin list. */
 const ADMIN_PER_PAGE = 50
+
+// The words of `form.diaryNotYours`, so the refusal reaches readers in the site's language.
+const NOT_YOURS = 'You can change or delete only the diary entries you recorded.'
+
+/** Thrown when an edit started from an older version of the entry than the stored one; carries the stored entry. */
+export class StaleDiaryEntryError extends DramalogError {
+  override name = 'StaleDiaryEntryError' as const
+  constructor(readonly current: DiaryEntry) {
+    super('conflict', `diary entry "${current.title}" was saved by someone else since it was opened (now saved ${current.updatedAt})`)
+  }
+}
+
+/** The entry, when it exists and the user may change it; else `NotFoundError` or a `forbidden` error. */
+async function findChangeable(db: Conn, user: SessionUser, id: number): Promise<DiaryEntry> {
+  const entry = await findDiaryEntry(db, id)
+  if (!entry) throw new NotFoundError('diary entry', String(id))
+  if (!canEditDiaryEntry(user, entry)) throw new DramalogError('forbidden', NOT_YOURS)
+  return entry
+}
 
 /** Validates raw input (a form or JSON) against the site's meter; throws `InvalidInputError` listing every field issue. */
 function parse(raw: unknown, settings: SiteSettings): DiaryEntryInput {
@@ -68,25 +88,42 @@ export async function recordDiaryEntry(site: Site, raw: unknown, userId: number 
   })
 }
 
-/** Replaces a diary entry's fields; throws `NotFoundError` when it does not exist. */
-export async function updateDiaryEntry(site: Site, id: number, raw: unknown, now = new Date()): Promise<void> {
+/**
+ * Replaces a diary entry's fields, if the user may change it and it is still at `baseVersion`
+ * (the `updatedAt` its form was loaded with): otherwise `StaleDiaryEntryError`, and nothing is
+ * written. Throws `NotFoundError` when it does not exist.
+ */
+export async function updateDiaryEntry(site: Site, user: SessionUser, id: number, raw: unknown, baseVersion: string, now = new Date()): Promise<void> {
+  // Who recorded an entry never changes, so this check holds for the write below as well.
+  await findChangeable(site.db, user, id)
   const settings = await getSiteSettings(site.db)
   const input = parse(raw, settings)
   await site.db.transaction().execute(async (trx) => {
-    if (!(await updateRow(trx, id, await toRowValues(trx, input, settings), now.toISOString()))) {
-      throw new NotFoundError('diary entry', String(id))
+    const values = await toRowValues(trx, input, settings)
+    if (!(await updateRow(trx, id, values, nextDiaryStamp(baseVersion, now), baseVersion))) {
+      const current = await findDiaryEntry(trx, id)
+      if (!current) throw new NotFoundError('diary entry', String(id))
+      throw new StaleDiaryEntryError(current)
     }
     await bumpContentVersion(trx)
   })
 }
 
-/** Deletes a diary entry; throws `NotFoundError` when it does not exist. */
-export async function deleteDiaryEntry(site: Site, id: number): Promise<void> {
+/**
+ * Deletes a diary entry the user may change; throws `NotFoundError` when it does not exist. A
+ * delete carries no version: whoever deletes wants the entry gone whatever its fields say now, so a
+ * save that came in between would not change that decision.
+ */
+export async function deleteDiaryEntry(site: Site, user: SessionUser, id: number): Promise<void> {
   await site.db.transaction().execute(async (trx) => {
+    await findChangeable(trx, user, id)
     if (!(await deleteRow(trx, id))) throw new NotFoundError('diary entry', String(id))
     await bumpContentVersion(trx)
   })
 }
+
+/** An entry for its edit form, when the user may change it; else `NotFoundError` or a `forbidden` error. */
+export const loadDiaryEntryForEditing = (site: Site, user: SessionUser, id: number): Promise<DiaryEntry> => findChangeable(site.db, user, id)
 
 /** One entry, for editing. */
 export async function loadDiaryEntry(site: Site, id: number): Promise<DiaryEntry> {
@@ -135,14 +172,21 @@ export async function loadYearInReview(site: Site, year: number): Promise<YearIn
   return { settings, summary: summarizeYear(entries, year, settings.meter.max), entries, years }
 }
 
-export type DiaryAdminData = { settings: SiteSettings; list: Page<DiaryEntry>; watchlist: DiaryEntry[] }
+export type DiaryAdminData = {
+  settings: SiteSettings
+  list: Page<DiaryEntry>
+  watchlist: DiaryEntry[]
+  /** The entries on this page the user may edit and delete. */
+  editable: ReadonlySet<number>
+}
 
-/** The admin overview: watches (50 a page) and the watchlist. */
-export async function loadDiaryAdmin(site: Site, page: number): Promise<DiaryAdminData> {
+/** The admin overview for a user: watches (50 a page), the watchlist, and which of them the user may change. */
+export async function loadDiaryAdmin(site: Site, user: SessionUser, page: number): Promise<DiaryAdminData> {
   const settings = await getSiteSettings(site.db)
   const [list, watchlist] = await Promise.all([listDiaryEntries(site.db, page, ADMIN_PER_PAGE), listWatchlist(site.db)])
   if (page > list.pageCount) throw new NotFoundError('page', String(page))
-  return { settings, list, watchlist }
+  const editable = new Set([...list.items, ...watchlist].filter((e) => canEditDiaryEntry(user, e)).map((e) => e.id))
+  return { settings, list, watchlist, editable }
 }
 
 export type DiaryFormChoices = { reviews: { slug: string; title: string }[]; platforms: string[] }

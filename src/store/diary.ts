@@ -29,6 +29,7 @@ function toEntry(r: JoinedRow): DiaryEntry {
       r.review_slug === null || r.review_title === null
         ? null
         : { slug: r.review_slug, title: r.review_title, published: r.review_status === 'published' },
+    createdBy: r.created_by,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   }
@@ -57,9 +58,17 @@ export async function findDiaryIdBySource(db: Conn, sourceId: string): Promise<n
   return row?.id
 }
 
-/** Replaces an entry's values; false when there is no such entry. */
-export async function updateDiaryEntry(trx: Tx, id: number, values: DiaryRowValues, now: string): Promise<boolean> {
-  const result = await trx.updateTable('diary_entries').set({ ...values, updated_at: now }).where('id', '=', id).executeTakeFirst()
+/**
+ * Replaces an entry's values and stamps it `now`; false when there is no such entry, or, given
+ * `expectedUpdatedAt`, when its stamp is no longer that one (someone saved it since). The check and
+ * the write are one statement, so two saves of the same version cannot both pass it.
+ * @example updateDiaryEntry(trx, 7, values, now, '2025-03-21T08:00:00.000Z')
+ * // update "diary_entries" set … "updated_at" = ? where "id" = ? and "updated_at" = ?
+ */
+export async function updateDiaryEntry(trx: Tx, id: number, values: DiaryRowValues, now: string, expectedUpdatedAt?: string): Promise<boolean> {
+  let query = trx.updateTable('diary_entries').set({ ...values, updated_at: now }).where('id', '=', id)
+  if (expectedUpdatedAt !== undefined) query = query.where('updated_at', '=', expectedUpdatedAt)
+  const result = await query.executeTakeFirst()
   return Number(result.numUpdatedRows) > 0
 }
 

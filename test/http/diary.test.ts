@@ -231,12 +231,14 @@ describe('diary admin', () => {
     expect(edit).toContain(`value="${reviewSlug}"`)
     expect(edit).toMatch(/<option value="1" selected="">/)
     expect(edit).toContain(`action="/admin/diary/${row.id}/delete"`)
+    const version = /name="version" value="([^"]+)"/.exec(edit)![1]!
+    expect(version).toBe(row.updated_at)
 
     const bad = await post(`/admin/diary/${row.id}`, { title: '' })
     expect(bad.status).toBe(422)
     expect(await bad.text()).toContain('<p class="field-error" id="f-title-error">Title is required</p>')
 
-    const saved = await post(`/admin/diary/${row.id}`, { title: 'Glass City', status: 'dropped', startedOn: '2025-08-28', episodesWatched: '3', episodesTotal: '10' })
+    const saved = await post(`/admin/diary/${row.id}`, { version, title: 'Glass City', status: 'dropped', startedOn: '2025-08-28', episodesWatched: '3', episodesTotal: '10' })
     expect(saved.status).toBe(303)
     expect(saved.headers.get('location')).toBe('/admin/diary')
     const after = await site.db.selectFrom('diary_entries').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow()

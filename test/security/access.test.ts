@@ -32,7 +32,7 @@ let entryId: number
 let subscriberId: number
 const SLUG = 'guarded-review'
 
-/** Who may use an admin route. `own`: any signed-in user, but authors only on their own reviews and their comments. */
+/** Who may use an admin route. `own`: any signed-in user, but authors only on their own reviews, diary entries and comments. */
 type Access = 'anyone' | 'user' | 'own' | 'owner' | 'owner-or-editor'
 
 // Routes that need more than a signed-in user, or less. Every other /admin route is for signed-in users.
@@ -50,6 +50,9 @@ const ACCESS: Record<string, Access> = {
   'POST /admin/reviews/:id{[0-9]+}/restore/:rev{[0-9]+}': 'own',
   'POST /admin/comments/:id{[0-9]+}/:action{approve|trust|spam|delete}': 'own',
   'POST /admin/comments/:id{[0-9]+}/reply': 'own',
+  'GET /admin/diary/:id{[0-9]+}': 'own',
+  'POST /admin/diary/:id{[0-9]+}': 'own',
+  'POST /admin/diary/:id{[0-9]+}/delete': 'own',
   'GET /admin/newsletter': 'owner-or-editor',
   'POST /admin/newsletter/test': 'owner-or-editor',
   'POST /admin/newsletter/subscribers/:id{[0-9]+}/delete': 'owner-or-editor',

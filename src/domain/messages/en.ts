@@ -550,6 +550,9 @@ export const en = {
   'diaryAdmin.watches': 'Watches',
   'diaryAdmin.noWatches': 'No watches yet. {link}.',
   'diaryAdmin.noWatchesLink': 'Record the first one',
+  'diaryAdmin.conflict': 'Someone saved this entry while you were editing',
+  'diaryAdmin.conflictHelp': 'It was saved again at {time} UTC. Your changes are not saved yet; they are still in the form below. Compare, then save again to keep your version.',
+  'diaryAdmin.notYours': 'recorded by someone else',
   // Lists admin
   'listAdmin.theList': 'The list',
   'listAdmin.slugHint': 'The list lives at /lists/{address}; leave empty to make one from the title.',
@@ -748,6 +751,7 @@ export const en = {
   'form.newsletter.testRefused': 'The mail server refused the test email: {answer}',
   'form.newsletter.testSent': 'Test email sent to {to}.',
   'form.newsletter.removed': 'Subscriber removed.',
+  'form.diaryNotYours': 'You can change or delete only the diary entries you recorded.',
   // Newsletter page of the admin
   'newsletterAdmin.kicker': 'Owners and editors',
   'newsletterAdmin.setupTitle': 'Sending',

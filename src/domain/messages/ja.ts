@@ -539,6 +539,9 @@ export const ja: Catalogue = {
   'diaryAdmin.watches': '視聴記録',
   'diaryAdmin.noWatches': '視聴記録はまだありません。{link}。',
   'diaryAdmin.noWatchesLink': '最初の視聴を記録',
+  'diaryAdmin.conflict': '編集中に別の人がこの記録を保存しました',
+  'diaryAdmin.conflictHelp': '{time} UTC に保存し直されました。あなたの変更はまだ保存されておらず、下のフォームに残っています。見比べてからもう一度保存すれば、あなたの内容が残ります。',
+  'diaryAdmin.notYours': 'ほかの人の記録',
   // Lists admin
   'listAdmin.theList': 'リスト',
   'listAdmin.slugHint': 'リストのアドレスは /lists/{address} です。空欄ならタイトルから作ります。',
@@ -728,6 +731,7 @@ export const ja: Catalogue = {
   'form.newsletter.testRefused': 'メールサーバーがテストメールを拒否しました: {answer}',
   'form.newsletter.testSent': '{to} にテストメールを送信しました。',
   'form.newsletter.removed': '登録者を削除しました。',
+  'form.diaryNotYours': '視聴日記で変更や削除ができるのは、自分で記録した項目だけです。',
   // Newsletter page of the admin
   'newsletterAdmin.kicker': 'オーナーと編集者',
   'newsletterAdmin.setupTitle': '送信',

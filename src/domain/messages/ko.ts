@@ -539,6 +539,9 @@ export const ko: Catalogue = {
   'diaryAdmin.watches': '시청 기록',
   'diaryAdmin.noWatches': '아직 시청 기록이 없습니다. {link}.',
   'diaryAdmin.noWatchesLink': '첫 시청 기록하기',
+  'diaryAdmin.conflict': '편집하는 동안 다른 사람이 이 항목을 저장했습니다',
+  'diaryAdmin.conflictHelp': '{time} UTC에 다시 저장되었습니다. 고친 내용은 아직 저장되지 않았고 아래 양식에 그대로 있습니다. 비교해 보고 다시 저장하면 내 내용이 남습니다.',
+  'diaryAdmin.notYours': '다른 사람이 기록한 항목',
   // Lists admin
   'listAdmin.theList': '리스트',
   'listAdmin.slugHint': '리스트 주소는 /lists/{address}입니다. 비워 두면 제목으로 만듭니다.',
@@ -728,6 +731,7 @@ export const ko: Catalogue = {
   'form.newsletter.testRefused': '메일 서버가 테스트 메일을 거부했습니다: {answer}',
   'form.newsletter.testSent': '{to} 주소로 테스트 메일을 보냈습니다.',
   'form.newsletter.removed': '구독자를 삭제했습니다.',
+  'form.diaryNotYours': '시청 일기에서는 직접 기록한 항목만 고치거나 삭제할 수 있습니다.',
   // Newsletter page of the admin
   'newsletterAdmin.kicker': '소유자와 편집자',
   'newsletterAdmin.setupTitle': '발송',

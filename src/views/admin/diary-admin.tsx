@@ -1,7 +1,7 @@
 import type { Child, FC } from 'hono/jsx'
 import { COUNTRIES } from '../../domain/countries.ts'
 import {
-  DIARY_LIMITS, DIARY_STATUSES, diaryDate, type DiaryEntry, type DiaryField, type DiaryFormValues,
+  DIARY_FIELDS, DIARY_LIMITS, DIARY_STATUSES, diaryDate, diaryFormValues, type DiaryEntry, type DiaryField, type DiaryFormValues,
 } from '../../domain/diary.ts'
 import { type MessageKey, type Translator, translatorFor } from '../../domain/i18n.ts'
 import type { Page } from '../../domain/records.ts'
@@ -80,7 +80,9 @@ export const DiaryForm: FC<{
   reviews: { slug: string; title: string }[]
   platforms: string[]
   submitLabel: string
-}> = ({ tr, csrf, action, values: v, errors: found, meter, reviews, platforms, submitLabel }) => {
+  /** The `updatedAt` the edit started from; the save is refused if the entry moved on since. */
+  version?: string | null
+}> = ({ tr, csrf, action, values: v, errors: found, meter, reviews, platforms, submitLabel, version }) => {
   const { t } = tr
   // The checks write their field errors in English; the form shows them in the site's language.
   const errors: DiaryFormErrors = Object.fromEntries(Object.entries(found).map(([k, e]) => [k, tr.fromEnglish(e)]))
@@ -89,6 +91,7 @@ export const DiaryForm: FC<{
   return (
     <form method="post" action={action} class="diary-form">
       <CsrfField token={csrf} />
+      {version && <input type="hidden" name="version" value={version} />}
       {(fieldsWithErrors.length > 0 || errors.entry) && (
         <div class="form-error" role="alert">
           <p>
@@ -193,6 +196,37 @@ export const DiaryForm: FC<{
   )
 }
 
+/** A form value as the conflict table shows it. */
+function shownValue(tr: Translator, field: DiaryField, value: string | undefined): string {
+  if (!value) return '—'
+  if (field === 'status' && (DIARY_STATUSES as readonly string[]).includes(value)) return tr.t(STATUS_KEYS[value as DiaryEntry['status']])
+  if (field === 'rewatch') return tr.t('review.rewatch')
+  return value
+}
+
+/** What a stale save would have overwritten: the stored values beside the ones in the form. */
+const DiaryConflict: FC<{ tr: Translator; current: DiaryEntry; values: DiaryFormValues }> = ({ tr, current, values }) => {
+  const { t } = tr
+  const stored = diaryFormValues(current)
+  const differing = DIARY_FIELDS.filter((f) => (stored[f] ?? '').trim() !== (values[f] ?? '').trim())
+  return (
+    <section class="conflict" role="alert" aria-labelledby="conflict-h">
+      <h2 id="conflict-h">{t('diaryAdmin.conflict')}</h2>
+      <p>{t('diaryAdmin.conflictHelp', { time: current.updatedAt.replace('T', ' ').slice(0, 16) })}</p>
+      {differing.length > 0 && (
+        <table class="diff-table">
+          <thead><tr><th scope="col">{t('editor.field')}</th><th scope="col">{t('editor.theirs')}</th><th scope="col">{t('editor.yours')}</th></tr></thead>
+          <tbody>
+            {differing.map((f) => (
+              <tr><th scope="row">{t(LABELS[f])}</th><td>{shownValue(tr, f, stored[f])}</td><td>{shownValue(tr, f, values[f])}</td></tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  )
+}
+
 /** The add or edit page around the form; editing also offers deletion. */
 export const DiaryFormPage: FC<{
   chrome: AdminChrome
@@ -201,7 +235,11 @@ export const DiaryFormPage: FC<{
   errors: DiaryFormErrors
   reviews: { slug: string; title: string }[]
   platforms: string[]
-}> = ({ chrome, entry, values, errors, reviews, platforms }) => {
+  /** The version the form carries when editing: the one it was first loaded at, or after a conflict the stored one. */
+  version?: string | null
+  /** The stored entry, when a save came from an older version of it. */
+  conflict?: DiaryEntry | null
+}> = ({ chrome, entry, values, errors, reviews, platforms, version, conflict }) => {
   const tr = translatorFor(chrome.settings.language)
   const { t } = tr
   const title = entry ? t('diaryAdmin.edit', { title: entry.title }) : values.status === 'planned' ? t('diaryAdmin.addPlanned') : t('diaryAdmin.record')
@@ -216,8 +254,10 @@ export const DiaryFormPage: FC<{
             {entry.updatedAt !== entry.createdAt && ` · ${t('diaryAdmin.lastSaved', { date: tr.date(entry.updatedAt.slice(0, 10)) })}`}
           </p>
         )}
+        {conflict && <DiaryConflict tr={tr} current={conflict} values={values} />}
         <DiaryForm
           tr={tr}
+          version={entry ? version : null}
           csrf={chrome.csrf}
           action={entry ? `/admin/diary/${entry.id}` : '/admin/diary'}
           values={values}
@@ -242,12 +282,16 @@ export const DiaryFormPage: FC<{
   )
 }
 
-const AdminRow: FC<{ tr: Translator; entry: DiaryEntry; meter: MeterSettings }> = ({ tr, entry: e, meter }) => (
+// Entries the user may not change are listed without a link to their edit and delete form.
+const AdminRow: FC<{ tr: Translator; entry: DiaryEntry; meter: MeterSettings; editable: boolean }> = ({ tr, entry: e, meter, editable }) => (
   <li class="diary-row">
     <div class="diary-row-main">
-      <a class="diary-row-title" href={`/admin/diary/${e.id}`}>{e.title}</a>
+      {editable ? <a class="diary-row-title" href={`/admin/diary/${e.id}`}>{e.title}</a> : <span class="diary-row-title">{e.title}</span>}
       <span class="diary-row-facts">
-        {[formatWatchDates(e, tr) ?? tr.t('diaryAdmin.recorded', { date: tr.date(diaryDate(e)) }), e.origin, e.platform].filter(Boolean).join(' · ')}
+        {[
+          formatWatchDates(e, tr) ?? tr.t('diaryAdmin.recorded', { date: tr.date(diaryDate(e)) }), e.origin, e.platform,
+          editable ? null : tr.t('diaryAdmin.notYours'),
+        ].filter(Boolean).join(' · ')}
       </span>
     </div>
     <div class="diary-row-side">
@@ -269,9 +313,14 @@ const NOTICES: Record<string, MessageKey> = {
 }
 
 /** The admin overview: the watchlist and every watch, with links to add and edit. */
-export const DiaryAdminPage: FC<{ chrome: AdminChrome; list: Page<DiaryEntry>; watchlist: DiaryEntry[]; notice?: string | null }> = ({
-  chrome, list, watchlist, notice,
-}) => {
+export const DiaryAdminPage: FC<{
+  chrome: AdminChrome
+  list: Page<DiaryEntry>
+  watchlist: DiaryEntry[]
+  /** Ids of the entries the user may edit and delete. */
+  editable: ReadonlySet<number>
+  notice?: string | null
+}> = ({ chrome, list, watchlist, editable, notice }) => {
   const meter = chrome.settings.meter
   const tr = translatorFor(chrome.settings.language)
   const { t } = tr
@@ -299,7 +348,7 @@ export const DiaryAdminPage: FC<{ chrome: AdminChrome; list: Page<DiaryEntry>; w
             <p class="muted">{rich(t('diaryAdmin.nothingPlanned'), { link: <a href="/admin/diary/new?status=planned">{t('diaryAdmin.nothingPlannedLink')}</a> })}</p>
           ) : (
             <ol class="diary-rows">
-              {watchlist.map((e) => <AdminRow tr={tr} entry={e} meter={meter} />)}
+              {watchlist.map((e) => <AdminRow tr={tr} entry={e} meter={meter} editable={editable.has(e.id)} />)}
             </ol>
           )}
         </section>
@@ -310,7 +359,7 @@ export const DiaryAdminPage: FC<{ chrome: AdminChrome; list: Page<DiaryEntry>; w
             <p class="muted">{rich(t('diaryAdmin.noWatches'), { link: <a href="/admin/diary/new">{t('diaryAdmin.noWatchesLink')}</a> })}</p>
           ) : (
             <ol class="diary-rows">
-              {list.items.map((e) => <AdminRow tr={tr} entry={e} meter={meter} />)}
+              {list.items.map((e) => <AdminRow tr={tr} entry={e} meter={meter} editable={editable.has(e.id)} />)}
             </ol>
           )}
           <Pagination tr={tr} page={list.page} pageCount={list.pageCount} href={(n) => (n === 1 ? '/admin/diary' : `/admin/diary?page=${n}`)} />

@@ -1,12 +1,12 @@
 import { Hono, type Context } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
-import { DIARY_FIELDS, DiaryStatus, diaryFormValues, type DiaryFormValues } from '../../domain/diary.ts'
+import { DIARY_FIELDS, DiaryStatus, diaryFormValues, type DiaryEntry, type DiaryFormValues } from '../../domain/diary.ts'
 import { InvalidInputError } from '../../domain/errors.ts'
 import type { SiteSettings } from '../../domain/settings.ts'
 import type { SessionUser } from '../../domain/user.ts'
 import {
-  deleteDiaryEntry, loadDiaryAdmin, loadDiaryEntry, loadDiaryFormChoices, loadDiaryPage, loadYearInReview, recordDiaryEntry,
-  updateDiaryEntry,
+  deleteDiaryEntry, loadDiaryAdmin, loadDiaryEntry, loadDiaryEntryForEditing, loadDiaryFormChoices, loadDiaryPage, loadYearInReview,
+  recordDiaryEntry, StaleDiaryEntryError, updateDiaryEntry,
 } from '../../services/diary.ts'
 import type { Site } from '../../services/site.ts'
 import { DiaryAdminPage, DiaryFormPage, type DiaryFormErrors } from '../../views/admin/diary-admin.tsx'
@@ -73,11 +73,11 @@ export function diaryRoutes(site: Site, cached: PageResponder): Hono<AuthEnv> {
   })
 
   app.get('/admin/diary', requireUser, async (c) => {
-    const data = await loadDiaryAdmin(site, pageNumber(c.req.query('page')))
+    const data = await loadDiaryAdmin(site, signedIn(c), pageNumber(c.req.query('page')))
     const notice = getCookie(c, FLASH_COOKIE) ?? null
     if (notice) deleteCookie(c, FLASH_COOKIE, { path: '/admin/diary', secure: cookieOptions(c).secure })
     c.header('Cache-Control', 'no-store')
-    return c.html(renderDocument(<DiaryAdminPage chrome={await adminChrome(c)} list={data.list} watchlist={data.watchlist} notice={notice} />))
+    return c.html(renderDocument(<DiaryAdminPage chrome={await adminChrome(c)} list={data.list} watchlist={data.watchlist} editable={data.editable} notice={notice} />))
   })
 
   app.get('/admin/diary/new', requireUser, async (c) => {
@@ -98,33 +98,45 @@ export function diaryRoutes(site: Site, cached: PageResponder): Hono<AuthEnv> {
   })
 
   app.get('/admin/diary/:id{[0-9]+}', requireUser, async (c) => {
-    const entry = await loadDiaryEntry(site, Number(c.req.param('id')))
-    return formPage(c, entry.id, diaryFormValues(entry), {}, 200)
+    const entry = await loadDiaryEntryForEditing(site, signedIn(c), Number(c.req.param('id')))
+    return formPage(c, entry.id, diaryFormValues(entry), {}, 200, { version: entry.updatedAt })
   })
 
   app.post('/admin/diary/:id{[0-9]+}', requireUser, async (c) => {
     const id = Number(c.req.param('id'))
-    const values = formValues(await c.req.parseBody())
+    const body = await c.req.parseBody()
+    const values = formValues(body)
+    // A form without a version cannot show it was loaded at the stored one, so it counts as stale.
+    const version = typeof body.version === 'string' ? body.version : ''
     try {
-      await updateDiaryEntry(site, id, values)
+      await updateDiaryEntry(site, signedIn(c), id, values, version)
     } catch (err) {
-      if (err instanceof InvalidInputError) return formPage(c, id, values, fieldErrors(err), 422)
+      // The form keeps the version it was loaded at, so fixing a field does not skip the check.
+      if (err instanceof InvalidInputError) return formPage(c, id, values, fieldErrors(err), 422, { version })
+      // After a conflict it carries the stored version: saving again keeps these values on purpose.
+      if (err instanceof StaleDiaryEntryError) return formPage(c, id, values, {}, 409, { version: err.current.updatedAt, conflict: err.current })
       throw err
     }
     return done(c, 'saved')
   })
 
   app.post('/admin/diary/:id{[0-9]+}/delete', requireUser, async (c) => {
-    await deleteDiaryEntry(site, Number(c.req.param('id')))
+    await deleteDiaryEntry(site, signedIn(c), Number(c.req.param('id')))
     return done(c, 'deleted')
   })
 
   /** Renders the add (id null) or edit form with the given values and errors. */
-  async function formPage(c: C, id: number | null, values: DiaryFormValues, errors: DiaryFormErrors, status: 200 | 422) {
+  async function formPage(
+    c: C, id: number | null, values: DiaryFormValues, errors: DiaryFormErrors, status: 200 | 409 | 422,
+    edit: { version?: string; conflict?: DiaryEntry } = {},
+  ) {
     const [entry, choices] = await Promise.all([id === null ? null : loadDiaryEntry(site, id), loadDiaryFormChoices(site)])
     c.header('Cache-Control', 'no-store')
     const page = (
-      <DiaryFormPage chrome={await adminChrome(c)} entry={entry} values={values} errors={errors} reviews={choices.reviews} platforms={choices.platforms} />
+      <DiaryFormPage
+        chrome={await adminChrome(c)} entry={entry} values={values} errors={errors} reviews={choices.reviews} platforms={choices.platforms}
+        version={edit.version} conflict={edit.conflict}
+      />
     )
     return c.html(renderDocument(page), status)
   }
