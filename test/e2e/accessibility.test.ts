@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { describeViolations, launchBrowser, seriousViolations } from '../helpers/browser.ts'
+import { recordDiaryEntry } from '../../src/services/diary.ts'
+import { openSite } from '../../src/services/site.ts'
 import { demoSite, freePort, runCli, startServer, tempDataDir, type RunningServer } from '../helpers/server.ts'
 
 const PASSWORD = 'correct horse battery'
@@ -20,6 +22,12 @@ const ADMIN = [
 beforeAll(async () => {
   await demoSite(data.dir)
   expect((await runCli(['user', 'add', 'mira', '--name', 'Mira Chen'], data.dir, `${PASSWORD}\n`)).code).toBe(0)
+  // A watch of each status (and a rewatch), so the diary pages show every badge they can.
+  const site = await openSite({ dataDir: data.dir, databaseUrl: null })
+  for (const [title, status] of [['Moonlit Ledger', 'watching'], ['Paper Lanterns', 'finished'], ['Salt Road', 'dropped'], ['Tide Clock', 'planned']] as const) {
+    await recordDiaryEntry(site, { title, status, platform: 'Netflix', startedOn: status === 'planned' ? '' : '2025-03-01', rewatch: title === 'Paper Lanterns' ? 'on' : undefined }, null)
+  }
+  await site.close()
   // A mail server's address (nothing listens there, nothing is sent) and a public address open the
   // newsletter, so its sign-up form is in every footer checked here.
   const port = await freePort()
