@@ -1,8 +1,11 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ko } from '../../src/domain/messages/ko.ts'
 import { DEFAULT_SETTINGS } from '../../src/domain/settings.ts'
 import { addUser } from '../../src/services/accounts.ts'
 import { recordDiaryEntry } from '../../src/services/diary.ts'
+import { importFiles } from '../../src/services/import-files.ts'
 import { openSite, type Site } from '../../src/services/site.ts'
 import { putSiteSettings } from '../../src/store/settings.ts'
 import { AdminClient } from '../helpers/admin-client.ts'
@@ -28,6 +31,9 @@ beforeAll(async () => {
   anas = await recordDiaryEntry(site, { title: 'Ana Watched', status: 'finished', finishedOn: '2025-03-01', note: 'Mine.' }, ids.ana!)
   bens = await recordDiaryEntry(site, { title: 'Ben Watched', status: 'finished', finishedOn: '2025-03-02', note: 'His.' }, ids.ben!)
   imported = await recordDiaryEntry(site, { title: 'Imported Watch', status: 'planned' }, null)
+  const reviews = join(data.dir, 'reviews.json')
+  writeFileSync(reviews, JSON.stringify([{ slug: 'salt-road', title: 'Salt Road', intro: 'Imported, so no author of the site wrote it.' }]))
+  await importFiles(site, [reviews])
   server = await startServer(data.dir)
 }, 180_000)
 
@@ -88,6 +94,16 @@ describe('an author and the entries of others', () => {
       expect(deleted.status).toBe(403)
       expect(await rowOf(id)).toEqual(before)
     }
+  })
+})
+
+describe('an author and the reviews of others', () => {
+  it('refuses to open one with 403 in the site language', async () => {
+    const ana = await signedIn('ana')
+    const { id } = await site.db.selectFrom('reviews').select('id').where('slug', '=', 'salt-road').executeTakeFirstOrThrow()
+    const opened = await ana.request(`/admin/reviews/${id}`)
+    expect(opened.status).toBe(403)
+    expect(await opened.text()).toBe(ko['form.reviewNotYours'])
   })
 })
 

@@ -752,6 +752,8 @@ export const en = {
   'form.newsletter.testSent': 'Test email sent to {to}.',
   'form.newsletter.removed': 'Subscriber removed.',
   'form.diaryNotYours': 'You can change or delete only the diary entries you recorded.',
+  'form.reviewNotYours': 'You can edit only your own reviews.',
+  'form.commentNotYours': 'You can moderate only the comments on your own reviews.',
   // Newsletter page of the admin
   'newsletterAdmin.kicker': 'Owners and editors',
   'newsletterAdmin.setupTitle': 'Sending',

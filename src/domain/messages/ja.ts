@@ -732,6 +732,8 @@ export const ja: Catalogue = {
   'form.newsletter.testSent': '{to} にテストメールを送信しました。',
   'form.newsletter.removed': '登録者を削除しました。',
   'form.diaryNotYours': '視聴日記で変更や削除ができるのは、自分で記録した項目だけです。',
+  'form.reviewNotYours': '編集できるのは自分のレビューだけです。',
+  'form.commentNotYours': '管理できるのは自分のレビューに付いたコメントだけです。',
   // Newsletter page of the admin
   'newsletterAdmin.kicker': 'オーナーと編集者',
   'newsletterAdmin.setupTitle': '送信',

@@ -732,6 +732,8 @@ export const ko: Catalogue = {
   'form.newsletter.testSent': '{to} 주소로 테스트 메일을 보냈습니다.',
   'form.newsletter.removed': '구독자를 삭제했습니다.',
   'form.diaryNotYours': '시청 일기에서는 직접 기록한 항목만 고치거나 삭제할 수 있습니다.',
+  'form.reviewNotYours': '직접 쓴 리뷰만 고칠 수 있습니다.',
+  'form.commentNotYours': '직접 쓴 리뷰에 달린 댓글만 관리할 수 있습니다.',
   // Newsletter page of the admin
   'newsletterAdmin.kicker': '소유자와 편집자',
   'newsletterAdmin.setupTitle': '발송',
