@@ -127,13 +127,14 @@ describe('writing a review in Chromium', () => {
       await page.getByLabel('Title', { exact: true }).fill('Tomorrow Tea')
       await page.locator('textarea[name="sections.0.body"]').fill('Steeped.')
       await page.getByLabel('Status', { exact: true }).selectOption('scheduled')
-      const at = new Date(Date.now() + 4000).toISOString().slice(0, 19)
+      // Far enough ahead that the save is over well before it, on a busy machine too.
+      const at = new Date(Date.now() + 10_000).toISOString().slice(0, 19)
       await page.getByLabel('Publish at (UTC)').fill(at)
       await page.getByRole('button', { name: 'Save', exact: true }).click()
       await page.waitForURL(/saved=1$/)
       expect((await fetch(`${server.url}/reviews/tomorrow-tea`)).status).toBe(404)
       let status = 404
-      for (let i = 0; i < 30 && status !== 200; i++) {
+      for (let i = 0; i < 50 && status !== 200; i++) {
         await new Promise((r) => setTimeout(r, 500))
         status = (await fetch(`${server.url}/reviews/tomorrow-tea`)).status
       }
