@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Context, MiddlewareHandler } from 'hono'
 import { getCookie, setCookie } from 'hono/cookie'
+import { DramalogError } from '../domain/errors.ts'
 import type { Role, SessionUser } from '../domain/user.ts'
 import { sameSecret, sessionFor } from '../services/accounts.ts'
 import type { Site } from '../services/site.ts'
@@ -58,7 +59,7 @@ export const csrfGuard: MiddlewareHandler<AuthEnv> = async function csrfGuard(c,
   if (SAFE_METHODS.has(c.req.method)) return next()
   const origin = c.req.header('origin')
   if (origin && origin !== 'null' && new URL(origin).host !== new URL(c.req.url).host && origin !== new URL(c.req.url).origin) {
-    return c.text('This form was sent from another site and was refused.', 403)
+    throw new DramalogError('forbidden', 'This form was sent from another site and was refused.')
   }
   let sent = c.req.header('x-csrf-token') ?? ''
   if (!sent) {
@@ -69,7 +70,7 @@ export const csrfGuard: MiddlewareHandler<AuthEnv> = async function csrfGuard(c,
     }
   }
   if (!sent || !sameSecret(sent, c.get('csrf'))) {
-    return c.text('The form has expired or did not come from this site. Go back, reload the page and try again.', 403)
+    throw new DramalogError('forbidden', 'The form has expired or did not come from this site. Go back, reload the page and try again.')
   }
   return next()
 }
@@ -86,7 +87,8 @@ export function requireRole(...roles: Role[]): MiddlewareHandler<AuthEnv> {
   return async function roleGuard(c, next) {
     const user = c.get('user')
     if (!user) return requireUser(c, next)
-    if (!roles.includes(user.role)) return c.text('Your role does not allow this.', 403)
+    // Thrown, so the app's error handler answers in the site's language.
+    if (!roles.includes(user.role)) throw new DramalogError('forbidden', 'Your role does not allow this.')
     return next()
   }
 }

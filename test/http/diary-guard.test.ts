@@ -107,6 +107,23 @@ describe('an author and the reviews of others', () => {
   })
 })
 
+describe('the admin refusing a request', () => {
+  it('says so in the site language: a role without the right, a form from elsewhere, an expired form', async () => {
+    const ana = await signedIn('ana')
+    const role = await ana.request('/admin/newsletter')
+    expect(role.status).toBe(403)
+    expect(await role.text()).toBe(ko['form.roleRefused'])
+    const { csrf } = await openForm(ana, anas)
+    const foreign = await ana.post(`/admin/diary/${anas}`, { _csrf: csrf, ...fields('From elsewhere.') }, { headers: { origin: 'https://elsewhere.example' } })
+    expect(foreign.status).toBe(403)
+    expect(await foreign.text()).toBe(ko['form.crossSite'])
+    const expired = await ana.post(`/admin/diary/${anas}`, { _csrf: 'x'.repeat(32), ...fields('Stale token.') })
+    expect(expired.status).toBe(403)
+    expect(await expired.text()).toBe(ko['form.formExpired'])
+    expect((await rowOf(anas))!.note).not.toMatch(/From elsewhere|Stale token/)
+  })
+})
+
 describe('two saves from the same loaded form', () => {
   it('keeps the first with 303 and answers the second with 409, keeping what was typed', async () => {
     const olive = await signedIn('olive')

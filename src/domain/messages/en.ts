@@ -161,6 +161,9 @@ export const en = {
   'http.tooLarge': 'The request is larger than the {size} MB allowed here; nothing was read or saved.',
   'http.incomplete': 'The request did not arrive in full.',
   'http.failed': 'Something went wrong on our side.',
+  'form.crossSite': 'This form was sent from another site and was refused.',
+  'form.formExpired': 'The form has expired or did not come from this site. Go back, reload the page and try again.',
+  'form.roleRefused': 'Your role does not allow this.',
   'comment.tooLarge': 'This comment is too long to send.',
   'comment.otherSite': 'This comment was sent from another site and was refused.',
   // Lists

@@ -157,6 +157,9 @@ export const ja: Catalogue = {
   'http.tooLarge': 'リクエストがここで許される {size} MB を超えているため、何も読み込まず保存もしていません。',
   'http.incomplete': 'リクエストが最後まで届きませんでした。',
   'http.failed': 'サイト側で問題が起きました。',
+  'form.crossSite': '別のサイトから送られたフォームのため、受け付けませんでした。',
+  'form.formExpired': 'フォームの有効期限が切れたか、このサイトから送られたものではありません。前のページに戻り、再読み込みしてからもう一度お試しください。',
+  'form.roleRefused': 'この操作は今の役割では行えません。',
   'comment.tooLarge': 'コメントが長すぎるため送信できません。',
   'comment.otherSite': '別のサイトから送信されたコメントのため、受け付けませんでした。',
   // Lists

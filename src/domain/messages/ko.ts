@@ -157,6 +157,9 @@ export const ko: Catalogue = {
   'http.tooLarge': '요청이 이곳에서 허용하는 {size}MB보다 커서 아무것도 읽거나 저장하지 않았습니다.',
   'http.incomplete': '요청이 끝까지 도착하지 않았습니다.',
   'http.failed': '사이트 쪽에서 문제가 생겼습니다.',
+  'form.crossSite': '다른 사이트에서 보낸 양식이라 거부했습니다.',
+  'form.formExpired': '양식이 만료되었거나 이 사이트에서 보낸 것이 아닙니다. 뒤로 가서 페이지를 새로 고친 뒤 다시 시도하세요.',
+  'form.roleRefused': '지금 역할로는 할 수 없는 일입니다.',
   'comment.tooLarge': '댓글이 너무 길어서 보낼 수 없습니다.',
   'comment.otherSite': '다른 사이트에서 보낸 댓글이라 거부했습니다.',
   // Lists
