@@ -99,7 +99,7 @@ export function diaryRoutes(site: Site, cached: PageResponder): Hono<AuthEnv> {
 
   app.get('/admin/diary/:id{[0-9]+}', requireUser, async (c) => {
     const entry = await loadDiaryEntryForEditing(site, signedIn(c), Number(c.req.param('id')))
-    return formPage(c, entry.id, diaryFormValues(entry), {}, 200, { version: entry.updatedAt })
+    return formPage(c, entry.id, diaryFormValues(entry), {}, 200, { version: entry.updatedAt, entry })
   })
 
   app.post('/admin/diary/:id{[0-9]+}', requireUser, async (c) => {
@@ -114,7 +114,7 @@ export function diaryRoutes(site: Site, cached: PageResponder): Hono<AuthEnv> {
       // The form keeps the version it was loaded at, so fixing a field does not skip the check.
       if (err instanceof InvalidInputError) return formPage(c, id, values, fieldErrors(err), 422, { version })
       // After a conflict it carries the stored version: saving again keeps these values on purpose.
-      if (err instanceof StaleDiaryEntryError) return formPage(c, id, values, {}, 409, { version: err.current.updatedAt, conflict: err.current })
+      if (err instanceof StaleDiaryEntryError) return formPage(c, id, values, {}, 409, { version: err.current.updatedAt, conflict: err.current, entry: err.current })
       throw err
     }
     return done(c, 'saved')
@@ -125,12 +125,12 @@ export function diaryRoutes(site: Site, cached: PageResponder): Hono<AuthEnv> {
     return done(c, 'deleted')
   })
 
-  /** Renders the add (id null) or edit form with the given values and errors. */
+  /** Renders the add (id null) or edit form with the given values and errors; `edit.entry` is the stored entry when already read. */
   async function formPage(
     c: C, id: number | null, values: DiaryFormValues, errors: DiaryFormErrors, status: 200 | 409 | 422,
-    edit: { version?: string; conflict?: DiaryEntry } = {},
+    edit: { version?: string; conflict?: DiaryEntry; entry?: DiaryEntry } = {},
   ) {
-    const [entry, choices] = await Promise.all([id === null ? null : loadDiaryEntry(site, id), loadDiaryFormChoices(site)])
+    const [entry, choices] = await Promise.all([edit.entry ?? (id === null ? null : loadDiaryEntry(site, id)), loadDiaryFormChoices(site)])
     c.header('Cache-Control', 'no-store')
     const page = (
       <DiaryFormPage
