@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import type { ReviewDocument } from '../domain/review.ts'
 import { DEFAULT_SETTINGS, type SiteSettings } from '../domain/settings.ts'
 import type { ImportedReview, ImportItem, SkippedItem } from './import-batch.ts'
-import { readWxr, scanWxr, WxrPostReader } from './wxr.ts'
+import { htmlLines, readWxr, scanWxr, WxrPostReader, type HtmlLine } from './wxr.ts'
 
 const FIXTURES = new URL('../../test/fixtures/wxr/', import.meta.url)
 const fixturePath = (name: string) => fileURLToPath(new URL(name, FIXTURES))
@@ -602,3 +602,43 @@ function wxrAttachment(id: number): string {
 		</wp:postmeta>
 	</item>`
 }
+
+describe('htmlLines: plain block-editor content read without a DOM', () => {
+  const resolve = (href: string | null) => href
+  const view = (lines: HtmlLine[]) => lines.map((l) => ({ text: l.text, withUrls: l.withUrls, probe: l.probe, prefix: l.prefix, group: l.group, nodes: l.nodes.map((n) => [n.nodeType, n.nodeValue]) }))
+  const both = (html: string, newlinesBreak: boolean) => [view(htmlLines(html, resolve, newlinesBreak)), view(htmlLines(html, resolve, newlinesBreak, false))]
+
+  // Text as posts have it, with the characters and references an HTML parser treats specially.
+  const text = fc.array(fc.oneof(
+    fc.constantFrom('Story', 'Year: 2021', ' ', '  ', '\n', '\t', 'Kim – Lee', '東京', '😀', '>', '&', '& ', '&amp;', '&lt;b&gt;', '&nbsp;',
+      '&#8217;', '&#x1F600;', '&#128;', '&#0;', '&#xD800;', '&#65534;', '&AMP;', '&ampx', '&notin;', '&#', '\r', '\u0000', '\u000c', '\u0085', '\ue000', '\u00a0', '--!>', '-->'),
+    fc.string({ maxLength: 8 }),
+  ), { maxLength: 6 }).map((parts) => parts.join(''))
+  const space = fc.constantFrom('', '\n', '\n\n', ' \t\n', '\u00a0', 'loose')
+  const attributes = fc.constantFrom('', ' class="has-text-align-center"', " id='a' data-x=\"<b>\"", ' hidden', ' x=unquoted', '/', ' class="a"\n')
+  const block = fc.oneof(
+    fc.tuple(fc.constantFrom('p', 'P', 'h2', 'h3', 'h6'), attributes, text).map(([tag, attrs, body]) => `<${tag}${attrs}>${body}</${tag}>`),
+    fc.constantFrom('<!-- wp:paragraph -->', '<!-- /wp:paragraph -->', '<!-- wp:heading {"level":3} -->', '<!---->', '<!-->', '<!--->', '<!-- a --!> b -->', '<!-- a <!-- b -->', '<!-- unclosed'),
+    fc.constantFrom('<p>a <strong>b</strong></p>', '<hr class="wp-block-separator"/>', '<ul><li>x</li></ul>', '<p>open', '</p>', '<br>'),
+  )
+  const html = fc.array(fc.tuple(space, block), { maxLength: 8 }).chain((blocks) => space.map((end) => blocks.map(([s, b]) => s + b).join('') + end))
+
+  it('finds the lines the DOM walk finds, for any mix of blocks, text and references', () => {
+    fc.assert(fc.property(html, fc.boolean(), (source, newlinesBreak) => {
+      const [direct, dom] = both(source, newlinesBreak)
+      expect(direct).toEqual(dom)
+    }), { numRuns: 3000 })
+  })
+
+  it('takes the direct path for a block-editor post, and the DOM for anything else', () => {
+    const gutenberg = '<!-- wp:paragraph -->\n<p>Year: 2021</p>\n<!-- /wp:paragraph -->\n\n<!-- wp:heading {"level":3} -->\n<h3 class="wp-block-heading">Acting – Strong</h3>\n<!-- /wp:heading -->\n\n<p>Tom &amp; Jerry&#8217;s &nbsp;show</p>\n'
+    const lines = htmlLines(gutenberg, resolve, false)
+    expect(lines.map((l) => l.text)).toEqual(['Year: 2021', 'Acting – Strong', 'Tom & Jerry’s show'])
+    expect(view(lines)).toEqual(view(htmlLines(gutenberg, resolve, false, false)))
+    // The direct path's lines carry one text node and no element: the DOM's walk of `<p>` does the same.
+    expect(lines.every((l) => l.nodes.length === 1 && l.nodes[0]!.nodeType === 3)).toBe(true)
+    // Inline markup needs the DOM: turndown turns it into Markdown.
+    const marked = htmlLines('<p>a <em>b</em></p>', resolve, false)
+    expect(marked[0]!.nodes.map((n) => n.nodeName)).toEqual(['#text', 'EM'])
+  })
+})

@@ -463,7 +463,7 @@ export class WxrPostReader {
     if (wpStatus === 'trash') return skip(what, 'in the trash')
     if (wpStatus === 'auto-draft') return skip(what, 'an auto-draft WordPress made and nobody saved')
 
-    const lines = new LineCollector(parseHtml(stripShortcodes(item.content)), (href) => resolveHref(href, this.baseUrl), !/<!--\s*wp:/.test(item.content)).lines
+    const lines = htmlLines(stripShortcodes(item.content), (href) => resolveHref(href, this.baseUrl), !/<!--\s*wp:/.test(item.content))
     const plan = this.plan(lines)
     if (!plan.isReview)
       return skip(what, 'not a review in the house format (no "Year:"/"Origin:" header lines or "Aspect – Verdict" headings)')
@@ -747,7 +747,7 @@ const LINE_BLOCKS = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'dt', 'dd'
 const MEDIA = 'img, video, audio, iframe, object, embed, picture'
 
 /** One line of a post as the house format sees it: a paragraph, heading, table row or list item. */
-type HtmlLine = {
+export type HtmlLine = {
   /** What a reader sees: for the hook, the title line and section headings. */
   text: string
   /** The same with link addresses after their text: header values such as `AsianWiki: X (https://…)`. */
@@ -1051,6 +1051,77 @@ class LineCollector {
       this.addLine(nodes, prefix, undefined, [values[0]!, label])
     }
   }
+}
+
+/**
+ * The lines of a post's HTML (see `LineCollector`). Content made only of paragraphs and headings
+ * holding plain text, with block-editor comments between them (what most block-editor posts are),
+ * is split into the same lines directly; anything else is parsed into a DOM and walked.
+ * `direct: false` always takes the DOM (the tests compare the two).
+ */
+export function htmlLines(html: string, resolve: (href: string | null) => string | null, newlinesBreak: boolean, direct = true): HtmlLine[] {
+  const source = html.replaceAll(LINE_MARK, '')
+  return (direct ? plainBlockLines(source, newlinesBreak) : null) ?? new LineCollector(parseHtml(source), resolve, newlinesBreak).lines
+}
+
+// One block of the direct path: whitespace, then a comment (one no DOM would end earlier or
+// later: not `<!-->`, `<!--->`, nor holding `--!>`) or a paragraph or heading of text only, its
+// attributes quoted.
+const PLAIN_BLOCK = /[\t\n\f\r ]*(?:<!--(?!-?>)((?:(?!--!>)[\s\S])*?)-->|<(p|h[1-6])(?:[\t\n\f\r ]+[a-z_:][-a-z0-9_:.]*(?:[\t\n\f\r ]*=[\t\n\f\r ]*(?:"[^"]*"|'[^']*'))?)*[\t\n\f\r ]*>([^<]*)<\/\2>)/giy
+const TRAILING_SPACE = /[\t\n\f\r ]*$/y
+// Characters an HTML parser drops or rewrites in text (NUL, CR, other C0/C1 controls): the DOM decides.
+const UNUSUAL_TEXT = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/
+const LONE_AMPERSAND = /&(?![\t\n\f\r ]|$)/
+const CHARACTER_REFERENCE = /&(?:#[xX]([0-9a-fA-F]{1,6})|#([0-9]{1,7})|([a-zA-Z]{2,6}));/g
+// Named references as common in posts, each with its one meaning; any other sends the post to the DOM.
+const NAMED_REFERENCES: Record<string, string> = {
+  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0', hellip: '\u2026', ndash: '\u2013', mdash: '\u2014',
+  lsquo: '\u2018', rsquo: '\u2019', ldquo: '\u201c', rdquo: '\u201d', copy: '\u00a9', laquo: '\u00ab', raquo: '\u00bb',
+}
+
+/** Text with its character references decoded, or null when one is not plainly one character. */
+function decodeReferences(text: string): string | null {
+  // An `&` before anything but a space is a reference without its `;`, or with another name.
+  if (LONE_AMPERSAND.test(text.replace(CHARACTER_REFERENCE, ''))) return null
+  let ok = true
+  const decoded = text.replace(CHARACTER_REFERENCE, (_, hex: string | undefined, dec: string | undefined, name: string | undefined) => {
+    if (name !== undefined) {
+      const value = Object.hasOwn(NAMED_REFERENCES, name) ? NAMED_REFERENCES[name]! : null
+      if (value === null) ok = false
+      return value ?? ''
+    }
+    const n = hex !== undefined ? parseInt(hex, 16) : Number(dec)
+    // Printable ASCII, tab, newline and the code points above C1 but surrogates: the ones a parser
+    // takes as themselves (it replaces NUL, CR, controls and surrogates, and maps 0x80–0x9F).
+    const plain = n === 9 || n === 10 || (n >= 0x20 && n < 0x7f) || (n >= 0xa0 && n <= 0x10ffff && !(n >= 0xd800 && n <= 0xdfff))
+    if (!plain) ok = false
+    return plain ? String.fromCodePoint(n) : ''
+  })
+  return ok ? decoded : null
+}
+
+/** The direct path of `htmlLines`: null when the HTML holds anything but plain paragraphs, headings and comments. */
+function plainBlockLines(html: string, newlinesBreak: boolean): HtmlLine[] | null {
+  if (!html.includes('<p', 0) && !html.includes('<h', 0) && !html.includes('<P', 0) && !html.includes('<H', 0)) return null
+  const doc = htmlDocument()
+  const lines: HtmlLine[] = []
+  PLAIN_BLOCK.lastIndex = 0
+  let at = 0
+  for (let m = PLAIN_BLOCK.exec(html); m; m = PLAIN_BLOCK.exec(html)) {
+    at = PLAIN_BLOCK.lastIndex
+    const raw = m[3]
+    if (raw === undefined) continue
+    if (UNUSUAL_TEXT.test(raw) || (newlinesBreak && raw.includes('\n'))) return null
+    const value = raw.includes('&') ? decodeReferences(raw) : raw
+    if (value === null) return null
+    const text = collapse(value)
+    if (!text) continue
+    const nodes: Node[] = [doc.createTextNode(value)]
+    lines.push({ text, withUrls: text, get probe() { return probeOf(nodes) }, nodes, prefix: '', group: lines.length + 1 })
+  }
+  TRAILING_SPACE.lastIndex = at
+  TRAILING_SPACE.exec(html)
+  return TRAILING_SPACE.lastIndex === html.length ? lines : null
 }
 
 /**
