@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { bigramIndexText, bigramTokens, isUsefulSearch, parseSearch, readSearchRequest, searchHref, type ParsedSearch } from './search.ts'
+import { bigramIndexText, bigramTokens, isUsefulSearch, MAY_HOLD_UNSEGMENTED, splitScripts, parseSearch, readSearchRequest, searchHref, type ParsedSearch } from './search.ts'
 
 /** A parsed search as nested strings: `cjk:` marks unsegmented runs. */
 const terms = (s: ParsedSearch) => ({
@@ -39,11 +39,28 @@ describe('parseSearch', () => {
 })
 
 describe('bigrams', () => {
+  const SCRIPTS = /[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Hangul}\p{scx=Thai}\p{scx=Lao}\p{scx=Khmer}\p{scx=Myanmar}]/u
+
   it('indexes pairs of graphemes and the last one alone', () => {
     expect(bigramTokens(['종', '이', '등'])).toEqual(['종이', '이등', '등'])
     expect(bigramIndexText('Paper 종이등 and 겨울 감')).toBe('종이 이등 등 겨울 울 감')
     // Half-width katakana is folded like queries are.
     expect(bigramIndexText('ｸﾗｽ')).toBe('クラ ラス ス')
+  })
+
+  it('skips text that cannot hold an unsegmented run: no code point it lets through starts one, before or after NFKC', () => {
+    const passed: number[] = []
+    for (let c = 0; c <= 0x10ffff; c++) {
+      if (c >= 0xd800 && c <= 0xdfff) continue
+      const ch = String.fromCodePoint(c)
+      if (MAY_HOLD_UNSEGMENTED.test(ch)) continue
+      passed.push(c)
+      expect(SCRIPTS.test(ch) || SCRIPTS.test(ch.normalize('NFKC')), `U+${c.toString(16)}`).toBe(false)
+      expect(splitScripts(`a${ch}${ch}b`).filter((p) => p.kind === 'cjk'), `U+${c.toString(16)}`).toEqual([])
+    }
+    // It lets through no more than that: the next code point, the middle dot, is written in Han names.
+    expect(passed.length).toBe(0xb7)
+    expect(SCRIPTS.test('\u00b7')).toBe(true)
   })
 })
 

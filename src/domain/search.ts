@@ -80,7 +80,6 @@ export type SearchRequest = { q: string; filters: SearchFilters; page: number }
 const UNSEGMENTED = /^[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Hangul}\p{scx=Thai}\p{scx=Lao}\p{scx=Khmer}\p{scx=Myanmar}]/u
 const WORD_CHAR = /^[\p{L}\p{N}\p{M}]/u
 const HAS_WORD_CHAR = /[\p{L}\p{N}\p{Co}]/u
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
 const graphemes = new Intl.Segmenter('und', { granularity: 'grapheme' })
 
 /** True for a grapheme of a script without spaces that is part of a word (not `。` or `「`). */
@@ -90,7 +89,7 @@ export function isUnsegmented(grapheme: string): boolean {
 
 /** Text that any parser can take: lone surrogates become U+FFFD, control characters spaces. */
 export function cleanText(text: string): string {
-  return text.replace(LONE_SURROGATE, '\uFFFD').replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, ' ')
+  return text.toWellFormed().replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, ' ')
 }
 
 // Candidate runs of unsegmented script with their marks; only these go through the (slow) grapheme
@@ -136,8 +135,15 @@ export function bigramTokens(run: readonly string[]): string[] {
   return out
 }
 
+/**
+ * Text without a character from U+00B7 up has no unsegmented run, not even after NFKC: no code point
+ * below it belongs to those scripts or becomes one of them (checked for every code point by the tests).
+ */
+export const MAY_HOLD_UNSEGMENTED = /[^\u0000-\u00b6]/
+
 /** The bigram text of every unsegmented run in `text`, for the index (see `bigramTokens`). */
 export function bigramIndexText(text: string): string {
+  if (!MAY_HOLD_UNSEGMENTED.test(text)) return ''
   // NFKC, as queries are: half-width katakana and full-width forms then match their usual forms.
   return splitScripts(text.normalize('NFKC'))
     .flatMap((p) => (p.kind === 'cjk' ? bigramTokens(p.graphemes) : []))

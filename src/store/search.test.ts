@@ -13,7 +13,7 @@ import { loadDemo } from '../services/load-demo.ts'
 import type { Site } from '../services/site.ts'
 import * as migration from './migrations/0004-search.ts'
 import { listAllReviewRecords } from './reviews.ts'
-import { indexedDocument, indexedText, loadSource } from './search.ts'
+import { htmlToText, indexedDocument, indexedText, loadSource } from './search.ts'
 import { searchIndexFor } from './search-index.ts'
 
 // One real SQLite site with the demo reviews for the whole file: loading the demo renders posters,
@@ -288,6 +288,20 @@ describe('search text worked out beforehand', () => {
       const stored = await loadSource(site.db, r.id)
       expect(indexedDocument({ ...source, text: indexedText({ intro_html: r.introHtml, sections }) })).toEqual(indexedDocument(stored!))
     }
+  })
+})
+
+describe('htmlToText', () => {
+  it('gives the text with every run of white space but line breaks as one space', () => {
+    const piece = fc.constantFrom('<p>', '</p>', '<br>', '<li>', '</li>', '<em>', ' ', '  ', '\t', '\u00a0', '\u3000', '\n', ' \n ', '&amp;', '&#x20;', 'word', '東京')
+    fc.assert(fc.property(fc.array(piece, { maxLength: 30 }), (pieces) => {
+      const html = pieces.join('')
+      const text = htmlToText(html)
+      expect(text).not.toMatch(/[^\S\n ]| {2}|^\s|\s$| \n|\n /)
+      // The words come through in order, with a line break for each block's end.
+      expect(text.replace(/\s+/g, ' ')).toBe(htmlToText(html.replace(/<[^>]*>/g, (t) => (/^<(br|\/p|\/li)/.test(t) ? ' ' : ''))).replace(/\s+/g, ' '))
+    }))
+    expect(htmlToText('<p>a \t b\u00a0 c</p>\n<p> d  e </p>')).toBe('a b c\nd e')
   })
 })
 

@@ -74,10 +74,14 @@ export function htmlToText(html: string): string {
       const n = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : Number(e.slice(1))
       return n > 0 && n <= 0x10ffff ? String.fromCodePoint(n) : m
     })
-    .replace(/[^\S\n]+/g, ' ')
+    .replace(UNTIDY_SPACE, ' ')
     .replace(/ *\n[\s]*/g, '\n')
     .trim()
 }
+
+// Runs of white space but line breaks, other than a lone space (which would be replaced by itself,
+// for every word of the text).
+const UNTIDY_SPACE = /[^\S\n ][^\S\n]*| [^\S\n]+/g
 
 /** Where the intro and each rubric section sit in the body and spoilers columns. */
 type SectionMap = {
