@@ -1,9 +1,11 @@
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tempDataDir } from '../../test/helpers/server.ts'
 import { openTestSite } from '../../test/helpers/sites.ts'
 import type { Site } from '../services/site.ts'
-import { insertAll, insertRow } from './db.ts'
+import { insertAll, insertRow, migrate, openSqlite } from './db.ts'
 
 // The one-row inserts reuse the SQL text of earlier rows with the same columns: these check that
 // each row still writes exactly its own values, on the database of the run (SQLite or PostgreSQL).
@@ -58,5 +60,30 @@ describe('inserting rows', () => {
     const rows = await site.db.selectFrom('tags').select('name').where('slug', 'in', ['heist', 'caper']).orderBy('name').execute()
     expect(rows.map((r) => r.name)).toEqual(['Caper', 'Heist'])
     await expect(site.db.transaction().execute((trx) => insertAll(trx, 'tags', [tag('Heist')]))).rejects.toThrow()
+  })
+})
+
+describe('the SQLite file', () => {
+  it('is made with 16 KB pages, and a file made with other pages keeps them', async () => {
+    const dir = tempDataDir()
+    try {
+      const fresh = openSqlite(join(dir.dir, 'fresh.sqlite'))
+      await migrate(fresh)
+      const pageSize = async (db: typeof fresh) => (await sql<{ page_size: number }>`PRAGMA page_size`.execute(db)).rows[0]!.page_size
+      expect(await pageSize(fresh)).toBe(16384)
+      await fresh.destroy()
+
+      const oldFile = join(dir.dir, 'old.sqlite')
+      const old = new Database(oldFile)
+      old.pragma('page_size = 4096')
+      old.exec('CREATE TABLE t (x)')
+      old.close()
+      const reopened = openSqlite(oldFile)
+      await migrate(reopened)
+      expect(await pageSize(reopened)).toBe(4096)
+      await reopened.destroy()
+    } finally {
+      dir.remove()
+    }
   })
 })

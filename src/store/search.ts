@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely'
+import { CompiledQuery, sql, type Kysely, type RawBuilder } from 'kysely'
 import { countryByCode } from '../domain/countries.ts'
 import {
   bigramIndexText, bigramTokens, cleanText, hasFilters, isUsefulSearch, NO_FILTERS, parseSearch, searchedRuns,
@@ -512,16 +512,19 @@ export async function sizeWriteBuffer(db: Kysely<any>): Promise<void> {
   await sql`INSERT INTO review_search (review_search, rank) VALUES ('hashsize', ${sql.lit(16 * 1024 * 1024)})`.execute(db)
 }
 
+const STORED = [...COLUMNS, 'section_map'] as const
+const DELETE_ROW = 'DELETE FROM review_search WHERE rowid = ?'
+const INSERT_ROW = `INSERT INTO review_search (rowid, ${STORED.join(', ')}) VALUES (?${', ?'.repeat(STORED.length)})`
+
 /** The SQLite (FTS5) search index. */
 export const sqliteSearchIndex: SearchIndex = {
   async reindexReview(trx, reviewId, written) {
-    await sql`DELETE FROM review_search WHERE rowid = ${BigInt(reviewId)}`.execute(trx)
+    // Fixed texts, run as they are: an import reindexes thousands of reviews.
+    await trx.executeQuery(CompiledQuery.raw(DELETE_ROW, [BigInt(reviewId)]))
     const source = written ?? (await loadSource(trx, reviewId))
     if (!source) return
     const doc = indexedDocument(source)
-    const names = [...COLUMNS, 'section_map'] as const
-    await sql`INSERT INTO review_search (rowid, ${sql.raw(names.join(', '))})
-      VALUES (${reviewId}, ${sql.join(names.map((n) => doc[n]))})`.execute(trx)
+    await trx.executeQuery(CompiledQuery.raw(INSERT_ROW, [reviewId, ...STORED.map((n) => doc[n])]))
   },
 
   async removeReview(trx, reviewId) {
