@@ -19,6 +19,20 @@ md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
   return defaultLinkOpen(tokens, idx, options, env, self)
 }
 
+// markdown-it asks linkify-it about each paragraph, then about each run of text in it: for a
+// paragraph without markup, the same text twice. The answer depends on the text alone, so the last
+// one is kept (the scan is a good part of rendering long reviews).
+const linkifyTest = md.linkify.test.bind(md.linkify)
+let lastTested: string | null = null
+let lastAnswer = false
+md.linkify.test = (text: string) => {
+  if (text !== lastTested) {
+    lastAnswer = linkifyTest(text)
+    lastTested = text
+  }
+  return lastAnswer
+}
+
 // markdown-it's own validateLink already refuses javascript:, vbscript:, file: and non-image data:.
 const defaultValidate = md.validateLink.bind(md)
 md.validateLink = (url) => defaultValidate(url) && !/^\s*data:/i.test(url)

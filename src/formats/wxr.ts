@@ -1064,10 +1064,10 @@ export function htmlLines(html: string, resolve: (href: string | null) => string
   return (direct ? plainBlockLines(source, newlinesBreak) : null) ?? new LineCollector(parseHtml(source), resolve, newlinesBreak).lines
 }
 
-// One block of the direct path: whitespace, then a comment (one no DOM would end earlier or
-// later: not `<!-->`, `<!--->`, nor holding `--!>`) or a paragraph or heading of text only, its
-// attributes quoted.
-const PLAIN_BLOCK = /[\t\n\f\r ]*(?:<!--(?!-?>)((?:(?!--!>)[\s\S])*?)-->|<(p|h[1-6])(?:[\t\n\f\r ]+[a-z_:][-a-z0-9_:.]*(?:[\t\n\f\r ]*=[\t\n\f\r ]*(?:"[^"]*"|'[^']*'))?)*[\t\n\f\r ]*>([^<]*)<\/\2>)/giy
+// One block of the direct path: whitespace, then a comment (not `<!-->` or `<!--->`, which a DOM
+// ends earlier; one holding `--!>` is sent to the DOM below) or a paragraph or heading of text
+// only, its attributes quoted.
+const PLAIN_BLOCK = /[\t\n\f\r ]*(?:<!--(?!-?>)([\s\S]*?)-->|<(p|h[1-6])(?:[\t\n\f\r ]+[a-z_:][-a-z0-9_:.]*(?:[\t\n\f\r ]*=[\t\n\f\r ]*(?:"[^"]*"|'[^']*'))?)*[\t\n\f\r ]*>([^<]*)<\/\2>)/giy
 const TRAILING_SPACE = /[\t\n\f\r ]*$/y
 // Characters an HTML parser drops or rewrites in text (NUL, CR, other C0/C1 controls): the DOM decides.
 const UNUSUAL_TEXT = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/
@@ -1110,7 +1110,10 @@ function plainBlockLines(html: string, newlinesBreak: boolean): HtmlLine[] | nul
   for (let m = PLAIN_BLOCK.exec(html); m; m = PLAIN_BLOCK.exec(html)) {
     at = PLAIN_BLOCK.lastIndex
     const raw = m[3]
-    if (raw === undefined) continue
+    if (raw === undefined) {
+      if (m[1]!.includes('--!>')) return null
+      continue
+    }
     if (UNUSUAL_TEXT.test(raw) || (newlinesBreak && raw.includes('\n'))) return null
     const value = raw.includes('&') ? decodeReferences(raw) : raw
     if (value === null) return null
