@@ -30,7 +30,7 @@ const text = (max: number) => z.string().trim().max(max).regex(/^[^\r\n]*$/, 'mu
 const markdown = z
   .string()
   .max(200_000)
-  .transform((s) => s.replace(/\r\n?/g, '\n').replace(/^(?:[ \t]*\n)+/, '').trimEnd())
+  .transform((s) => (s.includes('\r') ? s.replace(/\r\n?/g, '\n') : s).replace(/^(?:[ \t]*\n)+/, '').trimEnd())
 const optionalText = (max: number) => text(max).nullable().default(null)
 
 const SafeUrl = z.string().trim().refine(isSafeUrl, 'must be an http(s) URL')

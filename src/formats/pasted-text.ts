@@ -53,15 +53,12 @@ function labelKey(label: string): string {
 
 /** Undoes what copying a web page does to text: BOM, CRLF, non-breaking and zero-width spaces. */
 function cleanLines(text: string): Line[] {
-  return text
-    .replace(/^\ufeff/, '')
-    .replace(/\r\n?/g, '\n')
-    .split('\n')
-    .map((raw, i) => ({
-      n: i + 1,
-      text: raw.replace(/[\u00a0\u2007\u202f\u3000]/g, ' ').replace(/[\u200b\u2060\ufeff]/g, '').trimEnd(),
-    }))
+  const unix = text.replace(/^\ufeff/, '')
+  // Most text has none of these: one look for any of them, then the replacements only when found.
+  const clean = COPIED_SPACES.test(unix) ? unix.replace(/\r\n?/g, '\n').replace(/[\u00a0\u2007\u202f\u3000]/g, ' ').replace(/[\u200b\u2060\ufeff]/g, '') : unix
+  return clean.split('\n').map((raw, i) => ({ n: i + 1, text: raw.trimEnd() }))
 }
+const COPIED_SPACES = /[\r\u00a0\u2007\u202f\u3000\u200b\u2060\ufeff]/
 
 /** Splits `Title – Headline` at its first spaced dash (or bare en/em dash). */
 export function splitTitleLine(line: string): { title: string; headline: string } | null {
