@@ -1,12 +1,12 @@
 // Benchmarks: `npm run bench`. Each figure is printed beside a baseline measured in the same run.
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { availableParallelism, tmpdir } from 'node:os'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { DEFAULT_SETTINGS } from '../src/domain/settings.ts'
 import { readPastedText } from '../src/formats/pasted-text.ts'
-import { collectFiles, importFiles } from '../src/services/import-files.ts'
+import { collectFiles, defaultReaderThreads, importFiles } from '../src/services/import-files.ts'
 import { loadReviewPage } from '../src/services/pages.ts'
 import { openSite } from '../src/services/site.ts'
 import { searchReviews } from '../src/services/search.ts'
@@ -157,7 +157,7 @@ async function importFormats(work: string): Promise<void> {
   // The reader threads load the bundled program, as under the command line; made here if the
   // sources changed since it was last made, so no import pays for compiling them.
   execFileSync(join('bin', 'dramalog'), ['--help'], { stdio: 'ignore' })
-  console.log(`\nImporting generated exports (each in its own process; peak memory is that process's; ${availableParallelism()} reader threads)`)
+  console.log(`\nImporting generated exports (each in its own process; peak memory is that process's; ${defaultReaderThreads()} reader ${defaultReaderThreads() === 1 ? 'thread' : 'threads'} beside the main thread)`)
   const row = (label: string, r: { records: number; seconds: number; maxRssMb: number }, bytes: number) =>
     console.log(
       `  ${label.padEnd(44)} ${String(r.records).padStart(6)} records  ${r.seconds.toFixed(1).padStart(5)} s  ${rate(r.records, r.seconds)}  peak ${Math.round(r.maxRssMb)} MB  (file ${(bytes / 1e6).toFixed(1)} MB)`,

@@ -235,6 +235,15 @@ const ROLLBACK = Symbol('dry run')
 
 const where = (at: SourceRef) => `${displayPath(at.file)}:${at.line}`
 
+/**
+ * How many reader threads an import starts by default. The main thread saves the whole time: a
+ * reader per core would take turns with it on its core (10,000 posts on 2 cores: ~11.5 s with two
+ * readers, ~10.5 s with one).
+ */
+export function defaultReaderThreads(): number {
+  return Math.max(1, availableParallelism() - 1)
+}
+
 /** Imports the records of the given inputs (see `importFiles`). */
 export async function importInputs(site: Site, inputs: readonly ImportInput[], options: ImportOptions = {}): Promise<ImportResult> {
   const settings = await getSiteSettings(site.db)
@@ -248,9 +257,7 @@ export async function importInputs(site: Site, inputs: readonly ImportInput[], o
   await mkdir(work, { recursive: true })
   const records: Records = { reviews: new RecordStream(join(work, 'reviews.jsonl')), diary: new RecordStream(join(work, 'diary.jsonl')), lists: new RecordStream(join(work, 'lists.jsonl')), slugs: new Set() }
   const issues: InputIssue[] = []
-  // The main thread saves the whole time: a reader per core would take turns with it on its core
-  // (10,000 posts on 2 cores: ~11.5 s with two readers, ~10.5 s with one).
-  const threadCount = options.threads ?? Math.max(1, availableParallelism() - 1)
+  const threadCount = options.threads ?? defaultReaderThreads()
   const threads = threadCount > 0 ? new ReaderThreads(threadCount, { largeInputsOnly: options.threads === undefined }) : null
   let saving: Promise<boolean> | null = null
   const startSaving = () => {
