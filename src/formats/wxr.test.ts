@@ -3,11 +3,12 @@ import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { fileURLToPath } from 'node:url'
 import fc from 'fast-check'
+import TurndownService from 'turndown'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { ReviewDocument } from '../domain/review.ts'
 import { DEFAULT_SETTINGS, type SiteSettings } from '../domain/settings.ts'
 import type { ImportedReview, ImportItem, SkippedItem } from './import-batch.ts'
-import { htmlLines, readWxr, scanWxr, WxrPostReader, type HtmlLine } from './wxr.ts'
+import { escapesNothing, htmlLines, readWxr, scanWxr, WxrPostReader, type HtmlLine } from './wxr.ts'
 
 const FIXTURES = new URL('../../test/fixtures/wxr/', import.meta.url)
 const fixturePath = (name: string) => fileURLToPath(new URL(name, FIXTURES))
@@ -640,5 +641,17 @@ describe('htmlLines: plain block-editor content read without a DOM', () => {
     // Inline markup needs the DOM: turndown turns it into Markdown.
     const marked = htmlLines('<p>a <em>b</em></p>', resolve, false)
     expect(marked[0]!.nodes.map((n) => n.nodeName)).toEqual(['#text', 'EM'])
+  })
+})
+
+describe('escapesNothing', () => {
+  it('is true only when turndown would escape nothing', () => {
+    const td = new TurndownService()
+    const piece = fc.oneof(fc.constantFrom('\\', '*', '-', '+ ', '+', '=', '## ', '#', '`', '~~~', '~', '[', ']', '>', '_', '12. ', '3.', ' ', 'a', '\n'), fc.string({ maxLength: 3 }))
+    fc.assert(fc.property(fc.array(piece, { maxLength: 6 }).map((p) => p.join('')), (text) => {
+      if (escapesNothing(text)) expect(td.escape(text)).toBe(text)
+    }), { numRuns: 2000 })
+    expect(['plain words.', 'a - b', 'x + y', '2024'].every(escapesNothing)).toBe(true)
+    expect(['*bold*', '- item', '1. first', '# head', '> quote', 'snake_case', '[x]'].some(escapesNothing)).toBe(false)
   })
 })

@@ -1157,5 +1157,17 @@ function createTurndown(resolve: (href: string | null) => string | null): Turndo
       return href ? `[${content}](${href.replace(/\(/g, '%28').replace(/\)/g, '%29')})` : content
     },
   })
+  // Turndown escapes with thirteen replacements in a row; text with none of the characters they
+  // look for (most lines of a review) is returned as it is.
+  const escape = td.escape.bind(td)
+  td.escape = (text: string) => (escapesNothing(text) ? text : escape(text))
   return td
+}
+
+// What turndown's escapes match: these characters anywhere, or these starts of a line.
+const MARKDOWN_SPECIAL = /[\\*`[\]_]|^[-+=#~>]|^\d+\. /
+
+/** True when turndown's Markdown escaping leaves `text` as it is. */
+export function escapesNothing(text: string): boolean {
+  return !MARKDOWN_SPECIAL.test(text)
 }
