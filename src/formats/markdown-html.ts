@@ -21,16 +21,26 @@ md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
 
 // markdown-it asks linkify-it about each paragraph, then about each run of text in it: for a
 // paragraph without markup, the same text twice. The answer depends on the text alone, so the last
-// one is kept (the scan is a good part of rendering long reviews).
+// one is kept; and text with no sign of a link is not scanned (the scan was a good part of
+// rendering long reviews).
 const linkifyTest = md.linkify.test.bind(md.linkify)
 let lastTested: string | null = null
 let lastAnswer = false
 md.linkify.test = (text: string) => {
   if (text !== lastTested) {
-    lastAnswer = linkifyTest(text)
+    lastAnswer = mayHoldLink(text) && linkifyTest(text)
     lastTested = text
   }
   return lastAnswer
+}
+
+// Every link linkify-it finds has one of these: `//` after a scheme (http:, https:, ftp:, or none)
+// or an email's `@` (mailto: too). Links without a scheme (`fuzzyLink`) are off by default.
+const LINK_SIGN = /\/\/|@/
+
+/** False when linkify-it can find no link in `text`. */
+export function mayHoldLink(text: string): boolean {
+  return LINK_SIGN.test(text)
 }
 
 // markdown-it's own validateLink already refuses javascript:, vbscript:, file: and non-image data:.
