@@ -128,6 +128,8 @@ type SpooledReview = {
   html: ReviewHtml
   /** Its search text, when worked out while reading (in a reader thread). */
   indexedText: IndexedText | null
+  /** `JSON.stringify(doc)`, when made while reading (in a reader thread). */
+  docJson: string | null
 }
 
 /** Records waiting for step 2 handed over directly are this many at most; reading waits beyond. */
@@ -364,7 +366,9 @@ async function readInputs(inputs: readonly ImportInput[], context: ReadContext):
     if (item.kind !== 'review') return [item]
     if (issues.length) return [] // the import will not be saved: do not fetch posters for it
     const review = await prepareReview(site, item.review, item.html, input.mediaRoot, options, result, staging, posterSlots)
-    return [{ kind: 'record', review: { ...review, indexedText: item.indexedText ?? null } }]
+    // A poster saved while preparing changes the document: its JSON is then made again when saved.
+    const docJson = review.doc === item.review.doc ? (item.docJson ?? null) : null
+    return [{ kind: 'record', review: { ...review, indexedText: item.indexedText ?? null, docJson } }]
   }
   const apply = async (step: Step, input: ImportInput, isLast: boolean) => {
     if (step.kind === 'issue') issues.push(step.issue)
@@ -433,7 +437,7 @@ async function prepareReview(
   result: ImportResult,
   staging: Staging,
   posterSlots: ReturnType<typeof slots>,
-): Promise<Omit<SpooledReview, 'indexedText'>> {
+): Promise<Omit<SpooledReview, 'indexedText' | 'docJson'>> {
   let doc = review.doc
   let posterImage: PosterImage | null = null
   const place = where(review.at)
@@ -543,11 +547,22 @@ async function saveReviews(trx: Tx, records: Records, options: ImportOptions, re
       result.skipped.push({ at: where(at), what: `review "${doc.title}"`, reason: `already on the site as /reviews/${slug}` })
       continue
     }
-    const { id } = await saveReview(trx, renderReview({ ...doc, slug }, rec.posterImage, rec.html), existingId, now, { indexedText: rec.indexedText ?? undefined })
+    const { id } = await saveReview(trx, renderReview({ ...doc, slug }, rec.posterImage, rec.html), existingId, now, {
+      indexedText: rec.indexedText ?? undefined,
+      docJson: rec.docJson !== null && !Object.hasOwn(doc, 'slug') ? withSlug(rec.docJson, slug) : undefined,
+    })
     ;(existingId === null ? result.created : result.updated).push(slug)
     if (rec.comments.length) result.comments.created += await saveComments(trx, id, rec.comments, result)
   }
   return problems
+}
+
+/**
+ * `JSON.stringify({ ...doc, slug })` from `JSON.stringify(doc)`, for a document without a `slug`
+ * key: the spread puts the new key last, so its text goes before the closing brace.
+ */
+function withSlug(docJson: string, slug: string): string {
+  return `${docJson.slice(0, -1)},"slug":${JSON.stringify(slug)}}`
 }
 
 /** Saves the diary entries, after every review, so they can link the reviews of this same import. */

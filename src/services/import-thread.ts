@@ -1,6 +1,6 @@
 // The code a worker thread of an import runs (see import-threads.ts): it reads the posts it is
-// sent, renders the Markdown of the reviews among them and works out their search text, and sends
-// the items back.
+// sent, renders the Markdown of the reviews among them, works out their search text and their
+// documents' JSON, and sends the items back.
 import { parentPort } from 'node:worker_threads'
 import { WxrPostReader } from '../formats/wxr.ts'
 import { indexedText } from '../store/search.ts'
@@ -24,7 +24,7 @@ function run(job: ReaderJob): ReadItem[] {
       const { doc } = item.review
       const html = renderReviewHtml(doc)
       const sections = doc.sections.map((s, i) => ({ aspect: s.aspect, verdict: s.verdict, body_html: html.sectionHtml[i] ?? '', spoiler: s.spoiler ? 1 : 0 }))
-      out.push({ ...item, html, indexedText: indexedText({ intro_html: html.introHtml, sections }) })
+      out.push({ ...item, html, indexedText: indexedText({ intro_html: html.introHtml, sections }), docJson: JSON.stringify(doc) })
     }
   }
   return out

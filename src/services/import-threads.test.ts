@@ -104,6 +104,12 @@ describe('importing a WordPress export with reader threads', () => {
       expect(threaded.created).toHaveLength(125)
       const docs = async (s: Site) => (await listAllReviewRecords(s.db)).map((r) => [r.doc, r.introHtml, r.sectionHtml])
       expect(await docs(site)).toEqual(await docs(alone))
+      // The revisions hold the same text, byte for byte (the threads make the documents' JSON).
+      const revisions = (s: Site) => s.db.selectFrom('revisions').innerJoin('reviews', 'reviews.id', 'revisions.review_id')
+        .select(['reviews.slug', 'revisions.doc_json']).orderBy('reviews.slug').execute()
+      const threadedRevisions = await revisions(site)
+      expect(threadedRevisions).toEqual(await revisions(alone))
+      expect(threadedRevisions.every((r) => JSON.parse(r.doc_json).slug === r.slug)).toBe(true)
     } finally {
       await alone.close()
       other.remove()

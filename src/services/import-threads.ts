@@ -9,12 +9,13 @@ import type { IndexedText } from '../store/search.ts'
 import type { ReviewHtml } from './render-review.ts'
 
 /**
- * A reader's item. A review read in a thread comes with its Markdown rendered and the text part of
- * its search index entry worked out, which the transaction would otherwise spend its time on.
+ * A reader's item. A review read in a thread comes with its Markdown rendered, the text part of its
+ * search index entry worked out and its document as JSON, which the transaction would otherwise
+ * spend its time on.
  */
 export type ReadItem =
   | Exclude<ImportItem, { kind: 'review' }>
-  | { kind: 'review'; review: ImportedReview; html?: ReviewHtml; indexedText?: IndexedText }
+  | { kind: 'review'; review: ImportedReview; html?: ReviewHtml; indexedText?: IndexedText; docJson?: string }
 
 /** One message to a thread: posts of one export, and what reading them needs (null when the thread has it already). */
 export type ReaderJob = { id: number; contextKey: number; context: WxrContext | null; posts: WxrPost[] }

@@ -33,6 +33,17 @@ afterEach(async () => {
 })
 
 describe('importing a WordPress export through the import service', () => {
+  it('records each review as saved in its first revision, posters too, when read in a thread', async () => {
+    const result = await importFiles(site, [WXR], { uploadsDir: uploads, threads: 1 })
+    const records = await listAllReviewRecords(site.db)
+    expect(records.length).toBe(result.created.length)
+    expect(records.filter((r) => r.doc.poster?.src?.startsWith('/media/'))).toHaveLength(2)
+    for (const r of records) {
+      const revision = await site.db.selectFrom('revisions').select('doc_json').where('review_id', '=', r.id).executeTakeFirstOrThrow()
+      expect(JSON.parse(revision.doc_json)).toEqual(r.doc)
+    }
+  })
+
   it('brings in the reviews with their statuses, tags, posters and comments', async () => {
     const result = await importFiles(site, [WXR], { uploadsDir: uploads })
     const records = await listAllReviewRecords(site.db)

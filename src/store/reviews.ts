@@ -83,6 +83,8 @@ export type SaveOptions = {
   note?: string | null
   /** The text part of the review's search index entry, when worked out beforehand (see `indexedText`). */
   indexedText?: IndexedText
+  /** `JSON.stringify` of the document, when made beforehand (by a reader thread): the revision's text. */
+  docJson?: string
 }
 
 /**
@@ -113,7 +115,7 @@ export async function saveReview(trx: Tx, r: RenderedReview, existingId: number 
       await trx.deleteFrom(table).where('review_id', '=', id).execute()
     }
   }
-  await insertAll(trx, 'revisions', [{ review_id: id, revision, doc_json: JSON.stringify(r.doc), saved_by: options.savedBy ?? null, saved_at: now, note: options.note ?? null }])
+  await insertAll(trx, 'revisions', [{ review_id: id, revision, doc_json: options.docJson ?? JSON.stringify(r.doc), saved_by: options.savedBy ?? null, saved_at: now, note: options.note ?? null }])
   const d = r.doc
   await insertAll(trx, 'sections', d.sections.map((s, position) => ({
     review_id: id, position, aspect: s.aspect, verdict: s.verdict, body_md: s.body,
