@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tempDataDir } from '../../test/helpers/server.ts'
 import { openTestSite } from '../../test/helpers/sites.ts'
 import type { Site } from '../services/site.ts'
-import { insertAll, insertRow, migrate, openSqlite } from './db.ts'
+import { insertAll, insertRow, lookupBy, migrate, openSqlite } from './db.ts'
 
 // The one-row inserts reuse the SQL text of earlier rows with the same columns: these check that
 // each row still writes exactly its own values, on the database of the run (SQLite or PostgreSQL).
@@ -60,6 +60,22 @@ describe('inserting rows', () => {
     const rows = await site.db.selectFrom('tags').select('name').where('slug', 'in', ['heist', 'caper']).orderBy('name').execute()
     expect(rows.map((r) => r.name)).toEqual(['Caper', 'Heist'])
     await expect(site.db.transaction().execute((trx) => insertAll(trx, 'tags', [tag('Heist')]))).rejects.toThrow()
+  })
+})
+
+describe('lookups by one value', () => {
+  it('find what the query finds, value after value', async () => {
+    const names = ['Harbour Lights', 'Winter Ferry', 'Quiet Bell']
+    await site.db.transaction().execute(async (trx) => {
+      for (const name of names) await insertRow(trx, 'tags', tag(name))
+    })
+    const byKey = lookupBy('tags', ['id', 'name'], 'name_key')
+    const bySlug = lookupBy('tags', ['name'], 'slug')
+    for (const name of [...names, 'No Such Tag', 'Winter Ferry']) {
+      const expected = await site.db.selectFrom('tags').select(['id', 'name']).where('name_key', '=', name.toLowerCase()).execute()
+      expect(await byKey(site.db, name.toLowerCase())).toEqual(expected)
+      expect(await site.db.transaction().execute((trx) => bySlug(trx, name.toLowerCase()))).toEqual(expected.map((r) => ({ name: r.name })))
+    }
   })
 })
 

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3'
 import {
   CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type DatabaseConnection, type Driver, type InsertObject,
-  type Migration, type QueryResult, type Transaction, type TransactionSettings,
+  type Migration, type QueryResult, type Selectable, type Transaction, type TransactionSettings,
 } from 'kysely'
 import pg from 'pg'
 import { dialectOf } from './dialect.ts'
@@ -269,6 +269,27 @@ async function runInsert<T extends keyof DB & string>(db: Conn, table: T, row: I
     insertTexts.set(key, text)
   }
   return db.executeQuery(CompiledQuery.raw(text, values))
+}
+
+/**
+ * `SELECT columns FROM table WHERE column = ?`, compiled once per dialect and then run from its
+ * text with each value (as `runInsert` does for inserts): an import looks reviews, tags and people
+ * up thousands of times, and building the query cost more than running it.
+ */
+export function lookupBy<T extends keyof DB & string, C extends keyof Selectable<DB[T]> & string>(table: T, columns: readonly C[], column: keyof DB[T] & string):
+    (db: Conn, value: string | number) => Promise<Pick<Selectable<DB[T]>, C>[]> {
+  const texts = new Map<string, string>()
+  const compile = (db: Conn, value: string | number): string => {
+    // Loosely typed: the signature above checks the table and its columns.
+    const loose = db as unknown as Kysely<any>
+    return loose.selectFrom(table as string).select([...columns] as string[]).where(column as string, '=', value).compile().sql
+  }
+  return async (db, value) => {
+    const dialect = dialectOf(db)
+    const text = texts.get(dialect) ?? compile(db, value)
+    texts.set(dialect, text)
+    return (await db.executeQuery<Pick<Selectable<DB[T]>, C>>(CompiledQuery.raw(text, [value]))).rows
+  }
 }
 
 function compileInsert<T extends keyof DB & string>(db: Conn, table: T, row: InsertObject<DB, T>, options: InsertOptions): CompiledQuery {

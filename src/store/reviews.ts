@@ -2,7 +2,7 @@ import { countryByCode, findCountry } from '../domain/countries.ts'
 import type { Page, RenderedReview, ReviewRecord, ReviewSummary } from '../domain/records.ts'
 import type { ReviewDocument, ReviewStatus } from '../domain/review.ts'
 import { slugify, truncateSlug } from '../domain/slug.ts'
-import { insertAll, insertRow, type Conn, type Tx } from './db.ts'
+import { insertAll, insertRow, lookupBy, type Conn, type Tx } from './db.ts'
 import type { ReviewRow, SectionRow } from './schema.ts'
 import { nameKey } from './migrations/0006-imports.ts'
 import { transactionLock } from './dialect.ts'
@@ -20,14 +20,17 @@ export type ReviewIdentity = {
 
 const IDENTITY = ['id', 'slug', 'title', 'season', 'year', 'revision', 'source_id'] as const
 
+const identityBySlug = lookupBy('reviews', IDENTITY, 'slug')
+const identityBySource = lookupBy('reviews', IDENTITY, 'source_id')
+
 /** Finds the review using a slug, if any. */
 export async function findIdentityBySlug(db: Conn, slug: string): Promise<ReviewIdentity | undefined> {
-  return db.selectFrom('reviews').select(IDENTITY).where('slug', '=', slug).executeTakeFirst()
+  return (await identityBySlug(db, slug))[0]
 }
 
 /** Finds the review imported from a source (a WordPress post, a Letterboxd review), if any. */
 export async function findIdentityBySource(db: Conn, sourceId: string): Promise<ReviewIdentity | undefined> {
-  return db.selectFrom('reviews').select(IDENTITY).where('source_id', '=', sourceId).executeTakeFirst()
+  return (await identityBySource(db, sourceId))[0]
 }
 
 function toRow(r: RenderedReview, now: string) {
@@ -164,13 +167,16 @@ const namedInTransaction = new WeakMap<Tx, Map<string, Named>>()
  * Finds a tag or person by name (ignoring case), creating it when new. Names that slugify alike
  * ("C" and "C++") or to nothing ("🔥") get their own slug, so no name is merged into another.
  */
+const namedByKey = { tags: lookupBy('tags', ['id', 'name'], 'name_key'), people: lookupBy('people', ['id', 'name'], 'name_key') }
+const slugTaken = { tags: lookupBy('tags', ['id'], 'slug'), people: lookupBy('people', ['id'], 'slug') }
+
 async function upsertNamed(trx: Tx, table: 'tags' | 'people', name: string): Promise<Named> {
   let known = namedInTransaction.get(trx)
   if (!known) namedInTransaction.set(trx, (known = new Map()))
   const key = `${table}:${nameKey(name)}`
   const cached = known.get(key)
   if (cached) return cached
-  const found = await trx.selectFrom(table).select(['id', 'name']).where('name_key', '=', nameKey(name)).executeTakeFirst()
+  const found = (await namedByKey[table](trx, nameKey(name)))[0]
   if (found) {
     known.set(key, found)
     return found
@@ -178,7 +184,7 @@ async function upsertNamed(trx: Tx, table: 'tags' | 'people', name: string): Pro
   // Another transaction (another app server) may be making the same name right now: wait for it,
   // then look again, so the name is made once rather than refused as a duplicate slug.
   if (await transactionLock(trx, `named:${table}`)) {
-    const again = await trx.selectFrom(table).select(['id', 'name']).where('name_key', '=', nameKey(name)).executeTakeFirst()
+    const again = (await namedByKey[table](trx, nameKey(name)))[0]
     if (again) {
       known.set(key, again)
       return again
@@ -186,7 +192,7 @@ async function upsertNamed(trx: Tx, table: 'tags' | 'people', name: string): Pro
   }
   const base = truncateSlug(slugify(name)) || (table === 'tags' ? 'tag' : 'person')
   let slug = base
-  for (let n = 2; await trx.selectFrom(table).select('id').where('slug', '=', slug).executeTakeFirst(); n++) slug = `${base}-${n}`
+  for (let n = 2; (await slugTaken[table](trx, slug)).length; n++) slug = `${base}-${n}`
   const named = { id: await insertRow(trx, table, { slug, name, name_key: nameKey(name) }), name }
   known.set(key, named)
   return named
