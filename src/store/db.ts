@@ -286,8 +286,8 @@ export function lookupBy<T extends keyof DB & string, C extends keyof Selectable
   }
   return async (db, value) => {
     const dialect = dialectOf(db)
-    const text = texts.get(dialect) ?? compile(db, value)
-    texts.set(dialect, text)
+    let text = texts.get(dialect)
+    if (text === undefined) texts.set(dialect, (text = compile(db, value)))
     return (await db.executeQuery<Pick<Selectable<DB[T]>, C>>(CompiledQuery.raw(text, [value]))).rows
   }
 }
