@@ -4,7 +4,7 @@
 // its featured image by id, and the attachment may come before or after it in the file); the
 // second hands over the posts as their `</item>` is read. Reading a post is a pure function of
 // the post and its context (`WxrPostReader`), so a caller may read posts elsewhere, such as in
-// worker threads, while the file is still being scanned. A post's HTML is turned into the
+// worker threads, while the file is still being scanned, and the passes may run side by side. A post's HTML is turned into the
 // pasted-text form of the house format (one line per block, body text as Markdown) and read by
 // `readPastedText`, so both readers share one house-format parser and one set of rules.
 import { SaxesParser, type SaxesTagPlain } from 'saxes'
@@ -73,9 +73,28 @@ export async function* scanWxr(
   settings: SiteSettings,
   options: WxrOptions = {},
 ): AsyncGenerator<WxrUnit, void, undefined> {
+  const first = yield* scanWxrAttachments(open, label, options)
+  if (!first) return
+  if (first.selfContained) yield { kind: 'self-contained' }
+  yield* scanWxrPosts(open, label, settings, { attachments: first.attachments, before: first.bytes, total: first.bytes * 2 })
+}
+
+/** What the first pass over an export finds: its attachments by id, and whether any post names one as its featured image. */
+export type WxrAttachments = { attachments: Map<string, WxrAttachment>; selfContained: boolean; bytes: number }
+
+/**
+ * The first pass of `scanWxr`: the export's attachments (a post names its featured image by id,
+ * and the attachment may come before or after it in the file). Yields progress, and an issue when
+ * the file cannot be read, then returns null.
+ */
+export async function* scanWxrAttachments(
+  open: () => AsyncIterable<Buffer | string>,
+  label: string,
+  options: WxrOptions = {},
+): AsyncGenerator<ImportItem, WxrAttachments | null, undefined> {
   const attachments = new Map<string, WxrAttachment>()
   const featured = new Set<string>()
-  const first = yield* scan(open, label, {
+  const first = yield* scan<never>(open, label, {
     bodies: false,
     before: 0,
     total: options.totalBytes ? options.totalBytes * 2 : 0,
@@ -90,20 +109,34 @@ export async function* scanWxr(
       return null
     },
   })
-  if (!first.ok) return
-  if (![...featured].some((id) => attachments.has(id))) yield { kind: 'self-contained' }
-  featured.clear()
+  if (!first.ok) return null
+  return { attachments, selfContained: ![...featured].some((id) => attachments.has(id)), bytes: first.bytes }
+}
+
+/**
+ * The second pass of `scanWxr`: the posts, in file order, with every other item of the export.
+ * A post's featured image is looked up in `attachments`; without them (a caller that gets them
+ * later) it is left null for the caller to fill. `before` and `total` are the progress bytes of
+ * the first pass and of both.
+ */
+export async function* scanWxrPosts(
+  open: () => AsyncIterable<Buffer | string>,
+  label: string,
+  settings: SiteSettings,
+  options: { attachments: ReadonlyMap<string, WxrAttachment> | null; before: number; total: number },
+): AsyncGenerator<WxrUnit, void, undefined> {
+  const { attachments } = options
   let context: WxrContext | null = null
   yield* scan(open, label, {
     bodies: true,
-    before: first.bytes,
-    total: first.bytes * 2,
+    before: options.before,
+    total: options.total,
     onChannel: (channel) => {
       context = { label, settings, baseUrl: channel.baseUrl, authors: channel.authors }
     },
     onItem: (item) => {
       const id = item.meta.get('_thumbnail_id')?.trim()
-      return { kind: 'posts', context: context!, posts: [{ item, featured: id ? { id, attachment: attachments.get(id) ?? null } : null }] }
+      return { kind: 'posts', context: context!, posts: [{ item, featured: id ? { id, attachment: attachments?.get(id) ?? null } : null }] }
     },
   })
 }
@@ -150,14 +183,14 @@ export type WxrItem = {
 
 type Channel = { baseUrl: string | null; authors: Map<string, string> }
 
-type Pass = {
+type Pass<U extends WxrUnit> = {
   /** Whether post bodies and comments are kept (the first pass needs neither). */
   bodies: boolean
   /** Bytes read by earlier passes, and the total of all passes (0 when unknown), for progress. */
   before: number
   total: number
   onChannel?: (channel: Channel) => void
-  onItem: (item: WxrItem) => WxrUnit | null
+  onItem: (item: WxrItem) => U | null
 }
 
 const PROGRESS_EVERY = 1 << 20
@@ -195,15 +228,15 @@ const COMMENT_FIELDS: Record<string, TextFields<WxrComment>> = {
  * that end in it.
  * Malformed XML yields one issue at the line saxes reports and ends the pass.
  */
-async function* scan(
+async function* scan<U extends WxrUnit>(
   open: () => AsyncIterable<Buffer | string>,
   label: string,
-  pass: Pass,
-): AsyncGenerator<WxrUnit, { ok: boolean; bytes: number }, undefined> {
+  pass: Pass<U>,
+): AsyncGenerator<U | ImportItem, { ok: boolean; bytes: number }, undefined> {
   // No namespace processing: WordPress always writes the same prefixes, and names compare as
   // written (`wp:post_type`), which keeps the pass cheap.
   const parser = new SaxesParser({ position: true, xmlns: false })
-  const queue: WxrUnit[] = []
+  const queue: (U | ImportItem)[] = []
   let failure: InputIssue | null = null
   const fail = (line: number, field: string, message: string) => {
     failure ??= { file: label, line, field, message }

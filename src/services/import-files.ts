@@ -42,9 +42,10 @@ export type ImportOptions = {
   /** Progress of long work, for progress bars: reading, then saving. */
   onProgress?: (done: number, total: number, label: string) => void
   /**
-   * Threads that read WordPress exports beside the main thread. By default one per core but the
-   * main thread's (which saves as they read; at least one), for exports of a few MB and more; a
-   * number given reads every export in that many threads, and 0 reads everything on the main thread.
+   * Threads that scan and read WordPress exports beside the main thread. By default one per core
+   * but the main thread's (which saves as they read; at least one), for exports of a few MB and
+   * more; a number given reads every export in that many threads, and 0 reads everything on the
+   * main thread.
    */
   threads?: number
   now?: Date
@@ -117,7 +118,7 @@ export async function importFiles(site: Site, paths: readonly string[], options:
 // Step 2 starts as soon as nothing left to read can change what is saved: when the last input
 // says the rest of its records are self-contained (no slugs of their own, no images to fetch).
 // From then on records go straight from reading to saving, and the two run side by side: the
-// main thread saves while reader threads read the next records.
+// main thread saves while reader threads scan and read the next records.
 
 type SpooledReview = {
   doc: ReviewDocument
@@ -239,8 +240,8 @@ const where = (at: SourceRef) => `${displayPath(at.file)}:${at.line}`
 
 /**
  * How many reader threads an import starts by default. The main thread saves the whole time: a
- * reader per core would take turns with it on its core (10,000 posts on 2 cores: ~11.5 s with two
- * readers, ~10.5 s with one).
+ * reader per core would take turns with it on its core (10,000 posts on 2 cores, when the main
+ * thread still scanned the file itself: ~11.5 s with two readers, ~10.5 s with one).
  */
 export function defaultReaderThreads(): number {
   return Math.max(1, availableParallelism() - 1)
@@ -353,7 +354,7 @@ type ReadContext = {
 /** What reading an item comes to, applied in input order once ready. */
 type Step = Exclude<ReadItem, { kind: 'review' }> | { kind: 'record'; review: SpooledReview }
 
-/** Items read ahead of the one being applied: reviews waiting for their poster, posts in threads. */
+/** Items read ahead of the one being applied: reviews waiting for their poster. */
 const READ_AHEAD = 32
 
 /** Step 1: reads, checks and spools every record; fetches and stages posters a few at a time. */
@@ -391,9 +392,7 @@ async function readInputs(inputs: readonly ImportInput[], context: ReadContext):
         while (pending.length > keep) for (const step of await pending.shift()!) await apply(step, input, isLast)
       }
       for await (const item of input.items(settings, threads)) {
-        const steps = item.kind === 'later'
-          ? item.items.then(async (items) => (await Promise.all(items.map((i) => prepare(i, input)))).flat())
-          : prepare(item, input)
+        const steps = prepare(item, input)
         // Awaited in order by `flush`; until then a failure must not count as unhandled.
         steps.catch(() => {})
         pending.push(steps)

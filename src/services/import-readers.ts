@@ -12,7 +12,7 @@ import { readMarkdownReview } from '../formats/markdown.ts'
 import { readPastedText } from '../formats/pasted-text.ts'
 import type { ReadResult } from '../formats/result.ts'
 import { readLetterboxd } from '../formats/letterboxd.ts'
-import { readWxr, scanWxr, type WxrContext, type WxrPost } from '../formats/wxr.ts'
+import { readWxr, scanWxrAttachments } from '../formats/wxr.ts'
 import type { ReaderThreads, ReadItem } from './import-threads.ts'
 import { fetchWordPressImage } from './wordpress-media.ts'
 import { readZipEntries, ZipError } from '../formats/zip.ts'
@@ -23,8 +23,6 @@ const BACKUP_MANIFEST = 'dramalog-backup.json'
 /** File extensions `import` takes, with what they hold. */
 export const IMPORT_EXTENSIONS = ['.txt', '.md', '.markdown', '.json', '.xml', '.zip'] as const
 
-/** What an input yields: items, or items still being read in a thread, in their place in the order. */
-export type InputItem = ReadItem | { kind: 'later'; items: Promise<ReadItem[]> }
 
 /** One input of an import: a file (or anything else) read into items. */
 export type ImportInput = {
@@ -33,13 +31,11 @@ export type ImportInput = {
   /** Folder that `/media/…` poster paths in its documents are relative to (Markdown exports). */
   mediaRoot: string | null
   /** Reads the input; `threads`, when given, are there to read its records in. */
-  items(settings: SiteSettings, threads?: ReaderThreads | null): AsyncIterable<InputItem>
+  items(settings: SiteSettings, threads?: ReaderThreads | null): AsyncIterable<ReadItem>
 }
 
 /** Below this size a WordPress export is read on the main thread: starting threads would take longer. */
 const THREADED_WXR_BYTES = 4_000_000
-/** Posts sent to a thread at once: fewer messages, while every thread still has work. */
-const THREAD_BATCH = 8
 
 /** Reads one review file with the reader its extension and content call for. */
 export function readReviewFile(file: string, text: string, settings: SiteSettings): ReadResult<ReviewDocument[]> {
@@ -106,24 +102,17 @@ export function inputForFile(file: string): ImportInput | null {
           yield* readWxr(open, file, settings, { totalBytes: size })
           return
         }
-        threads.warm() // while the first pass looks for attachments
-        // Posts go to the threads a few at a time, in file order; anything else keeps its place.
-        let batch: WxrPost[] = []
-        let context: WxrContext | null = null
-        const send = (): InputItem => {
-          const items = threads.readWxrPosts(context!, batch)
-          batch = []
-          return { kind: 'later', items }
+        // A thread scans the posts and reads them while this one looks for the attachments.
+        const read = threads.readWxrFile(file, settings, { label: file, totalBytes: size })
+        try {
+          const first = yield* scanWxrAttachments(open, file, { totalBytes: size })
+          if (!first) return
+          if (first.selfContained) yield { kind: 'self-contained' }
+          read.attachments(first.attachments)
+          yield* read.items()
+        } finally {
+          read.cancel()
         }
-        for await (const unit of scanWxr(open, file, settings, { totalBytes: size })) {
-          if (batch.length && (unit.kind !== 'posts' || unit.context !== context || batch.length >= THREAD_BATCH)) yield send()
-          if (unit.kind !== 'posts') yield unit
-          else {
-            context = unit.context
-            batch.push(...unit.posts)
-          }
-        }
-        if (batch.length) yield send()
       },
     }
   }

@@ -1,9 +1,9 @@
-import { createReadStream, readFileSync, writeFileSync } from 'node:fs'
+import { createReadStream, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { InvalidInputError } from '../domain/errors.ts'
-import { DEFAULT_SETTINGS } from '../domain/settings.ts'
-import { scanWxr, readWxr, type WxrContext, type WxrPost } from '../formats/wxr.ts'
+import { DEFAULT_SETTINGS, type SiteSettings } from '../domain/settings.ts'
+import { readWxr, scanWxrAttachments } from '../formats/wxr.ts'
 import type { ImportItem } from '../formats/import-batch.ts'
 import { listAllReviewRecords } from '../store/reviews.ts'
 import { getContentVersion } from '../store/settings.ts'
@@ -11,7 +11,7 @@ import { tempDataDir } from '../../test/helpers/server.ts'
 import { openTestSite } from '../../test/helpers/sites.ts'
 import { importFiles, importInputs } from './import-files.ts'
 import type { ImportInput } from './import-readers.ts'
-import { ReaderThreadError, ReaderThreads, runningReaderThreads } from './import-threads.ts'
+import { ReaderThreadError, ReaderThreads, runningReaderThreads, type ReadItem } from './import-threads.ts'
 import type { Site } from './site.ts'
 
 const FIXTURE = join(import.meta.dirname, '../../test/fixtures/wxr/old-blog.xml')
@@ -88,7 +88,7 @@ describe('importing a WordPress export with reader threads', () => {
   })
 
   it('imports what the main thread alone imports, and ends its threads', async () => {
-    const jobs = vi.spyOn(ReaderThreads.prototype, 'readWxrPosts')
+    const jobs = vi.spyOn(ReaderThreads.prototype, 'readWxrFile')
     const threaded = await importFiles(site, [exportFile], { threads: 2, now: new Date('2024-06-01T00:00:00Z') })
     expect(jobs).toHaveBeenCalled()
     expect(runningReaderThreads()).toBe(0)
@@ -135,35 +135,33 @@ describe('reader threads on bad input and failures', () => {
     expect(runningReaderThreads()).toBe(0)
   })
 
-  /** An input reading the fixture's posts in the import's threads, with `extra` items after them. */
-  function threadedInput(extra: (threads: ReaderThreads, context: WxrContext, posts: WxrPost[]) => ImportItem[] | Promise<ImportItem[]>[]): ImportInput {
+  /** An input reading an export in the import's threads, with `extra` items after its 40th review. */
+  function threadedInput(file: string, extra: (threads: ReaderThreads, settings: SiteSettings) => AsyncIterable<ReadItem> | ReadItem[]): ImportInput {
     return {
-      label: FIXTURE,
+      label: file,
       mediaRoot: null,
       async *items(settings, threads) {
         if (!threads) throw new Error('expected reader threads')
         yield { kind: 'self-contained' }
-        let context: WxrContext | null = null
-        const posts: WxrPost[] = []
-        for await (const unit of scanWxr(() => createReadStream(FIXTURE), FIXTURE, settings)) {
-          if (unit.kind !== 'posts') continue
-          context = unit.context
-          posts.push(...unit.posts.map((p) => ({ ...p, featured: null })))
+        const read = threads.readWxrFile(file, settings, { label: file, totalBytes: statSync(file).size })
+        read.attachments(new Map())
+        let reviews = 0
+        for await (const item of read.items()) {
+          yield item
+          if (item.kind === 'review' && ++reviews === 40) yield* extra(threads, settings)
         }
-        // Each copy another post of the old blog, so each is saved.
-        const copy = (k: number) => posts.map((p) => ({ ...p, item: { ...p.item, guid: `${p.item.guid}&copy=${k}` } }))
-        for (let k = 0; k < 20; k++) yield { kind: 'later', items: threads.readWxrPosts(context!, copy(k)) }
-        for (const item of extra(threads, context!, posts)) yield item instanceof Promise ? { kind: 'later', items: item } : item
-        for (let k = 20; k < 40; k++) yield { kind: 'later', items: threads.readWxrPosts(context!, copy(k)) }
       },
     }
   }
 
   it('stops, writes nothing and ends its threads when a thread fails', async () => {
-    const input = threadedInput((threads, context, posts) => [
+    const file = writeExport(join(data.dir, 'blog.xml'), 120)
+    const input = threadedInput(file, (threads, settings) => {
       // A bug in reading: a rubric that is not a list makes the reader throw in the thread.
-      threads.readWxrPosts({ ...context, settings: { ...context.settings, rubric: 42 as unknown as string[] } }, posts),
-    ])
+      const read = threads.readWxrFile(file, { ...settings, rubric: 42 as unknown as string[] }, { label: file, totalBytes: statSync(file).size })
+      read.attachments(new Map())
+      return read.items()
+    })
     const error = await importInputs(site, [input], { threads: 2 }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ReaderThreadError)
     expect((error as Error).message).toMatch(/^a reader thread failed: /)
@@ -173,8 +171,9 @@ describe('reader threads on bad input and failures', () => {
 
   it('stops reading, writes nothing and ends its threads when saving fails', async () => {
     // A record the database refuses (a review needs a status): saving fails while threads still read.
-    const refused: ImportItem = { kind: 'review', review: { doc: { ...sampleDoc, status: null as unknown as 'draft' }, at: { file: FIXTURE, line: 1 }, poster: null, comments: [] } }
-    const input = threadedInput(() => [refused])
+    const file = writeExport(join(data.dir, 'blog.xml'), 2_000)
+    const refused: ReadItem = { kind: 'review', review: { doc: { ...sampleDoc, status: null as unknown as 'draft' }, at: { file, line: 1 }, poster: null, comments: [] } }
+    const input = threadedInput(file, () => [refused])
     const error = await importInputs(site, [input], { threads: 2 }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(Error)
     expect((error as Error).message).toMatch(/NOT NULL constraint failed: reviews\.status|null value in column "status"/)
@@ -189,3 +188,94 @@ const sampleDoc = {
   sections: [], poster: null, tags: [], people: [], songs: [], status: 'published' as const, author: null, publishedAt: null,
   source: null,
 }
+
+describe('an export scanned in a reader thread', () => {
+  /** How far into `file` this process has read it (its open descriptor's offset), or null once no descriptor has it open. */
+  function readOffset(file: string): number | null {
+    for (const fd of readdirSync('/proc/self/fd')) {
+      let target: string
+      try {
+        target = readlinkSync(`/proc/self/fd/${fd}`)
+      } catch {
+        continue // closed since it was listed
+      }
+      if (target !== file) continue
+      const pos = /^pos:\s*(\d+)$/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'))
+      if (pos) return Number(pos[1])
+    }
+    return null
+  }
+
+  /** Waits until the offset has not moved for a second (null: the file was closed). */
+  async function settledOffset(file: string): Promise<number | null> {
+    let last = readOffset(file)
+    for (let still = 0; still < 10; ) {
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      const now = readOffset(file)
+      still = now === last ? still + 1 : 0
+      last = now
+    }
+    return last
+  }
+
+  it('reads no further ahead than the main thread takes, then reads it all', async () => {
+    const file = writeExport(join(data.dir, 'large.xml'), 4_000)
+    const size = statSync(file).size
+    const threads = new ReaderThreads(1)
+    try {
+      const read = threads.readWxrFile(file, DEFAULT_SETTINGS, { label: file, totalBytes: size })
+      read.attachments(new Map())
+      const items = read.items()
+      const first = await items.next()
+      expect(first.done).toBe(false)
+      // Taking nothing more, the thread stops a window of batches ahead with the file still open.
+      const offset = await settledOffset(file)
+      expect(offset).not.toBeNull()
+      expect(offset!).toBeLessThan(size / 4)
+      let reviews = first.value?.kind === 'review' ? 1 : 0
+      for await (const item of items) if (item.kind === 'review') reviews++
+      const fixtureReviews = (await collect(readWxr(() => createReadStream(FIXTURE), FIXTURE, DEFAULT_SETTINGS))).filter((i) => i.kind === 'review')
+      expect(reviews).toBe(4_000 + fixtureReviews.length)
+    } finally {
+      await threads.close()
+    }
+  })
+
+  it('stops reading the file when its items are no longer wanted, and the threads read the next one', async () => {
+    const file = writeExport(join(data.dir, 'large.xml'), 4_000)
+    const threads = new ReaderThreads(2)
+    try {
+      const read = threads.readWxrFile(file, DEFAULT_SETTINGS, { label: file, totalBytes: statSync(file).size })
+      read.attachments(new Map())
+      for await (const item of read.items()) if (item.kind === 'review') break
+      expect(await settledOffset(file)).toBeNull()
+      // The fixture's posts name featured images: they wait for the attachments the first pass finds.
+      const again = threads.readWxrFile(FIXTURE, DEFAULT_SETTINGS, { label: FIXTURE, totalBytes: statSync(FIXTURE).size })
+      const pass = scanWxrAttachments(() => createReadStream(FIXTURE), FIXTURE)
+      let step = await pass.next()
+      while (!step.done) step = await pass.next()
+      again.attachments(step.value!.attachments)
+      const items: ImportItem[] = []
+      for await (const item of again.items()) items.push(item)
+      const alone = await collect(readWxr(() => createReadStream(FIXTURE), FIXTURE, DEFAULT_SETTINGS))
+      const plain = (list: ImportItem[]) => list.filter((i) => i.kind !== 'progress' && i.kind !== 'self-contained')
+        .map((i) => (i.kind === 'review' ? { kind: i.kind, review: i.review } : i))
+      expect(plain(items)).toEqual(plain(alone))
+      expect(items.filter((i) => i.kind === 'review' && i.review.poster)).toHaveLength(2)
+    } finally {
+      await threads.close()
+    }
+  })
+
+  it('reports broken XML once, at its line, as the main thread alone does', async () => {
+    const file = writeExport(join(data.dir, 'broken.xml'), 300)
+    writeFileSync(file, readFileSync(file, 'utf8').replace('</channel>', '</chanel>'))
+    const error = await importFiles(site, [file], { threads: 2 }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(InvalidInputError)
+    const expected = (await collect(readWxr(() => createReadStream(file), file, DEFAULT_SETTINGS))).flatMap((i) => (i.kind === 'issue' ? [i.issue] : []))
+    expect(expected).toHaveLength(1)
+    expect((error as InvalidInputError).issues).toEqual(expected)
+    expect(await listAllReviewRecords(site.db)).toEqual([])
+    expect(runningReaderThreads()).toBe(0)
+  })
+})
