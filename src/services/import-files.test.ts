@@ -127,6 +127,23 @@ describe('importFiles edge cases', () => {
     expect((await findReviewBySlug(site.db, 'two'))!.doc.tags).toEqual(['❤️', 'C', 'C++'])
   })
 
+  it('finds a tag again after meeting thousands of others in the same import', async () => {
+    // 60 reviews with 40 new tags each, then one naming the first review's tags again (in another case).
+    const docs = Array.from({ length: 60 }, (_, r) => ({ slug: `r-${r}`, title: `R ${r}`, tags: Array.from({ length: 40 }, (_, t) => `tag ${r}-${t}`) }))
+    docs.push({ slug: 'again', title: 'Again', tags: docs[0]!.tags.map((t) => t.toUpperCase()) })
+    const json = join(data.dir, 'many-tags.json')
+    writeFileSync(json, JSON.stringify(docs))
+    await importFiles(site, [json])
+    const tags = await site.db.selectFrom('tags').select(['id', 'name']).execute()
+    expect(tags).toHaveLength(2_400)
+    const first = (await findReviewBySlug(site.db, 'r-0'))!
+    const again = (await findReviewBySlug(site.db, 'again'))!
+    expect(again.doc.tags).toEqual(first.doc.tags)
+    const links = (slug: string) => site.db.selectFrom('review_tags').innerJoin('reviews', 'reviews.id', 'review_tags.review_id')
+      .where('reviews.slug', '=', slug).select('review_tags.tag_id').orderBy('review_tags.tag_id').execute()
+    expect(await links('again')).toEqual(await links('r-0'))
+  })
+
   it('lets an explicit slug win over a derived one whatever the file order', async () => {
     for (const order of [0, 1]) {
       const docs = [{ title: 'Foo', year: 2024 }, { slug: 'foo', title: 'Foo', year: 2023 }]

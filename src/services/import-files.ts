@@ -521,7 +521,10 @@ async function saveReviews(trx: Tx, records: Records, options: ImportOptions, re
   const now = (options.now ?? new Date()).toISOString()
   const policy = options.onConflict ?? 'update'
   const problems: InputIssue[] = []
+  // Every slug saved so far, with where it came from. A record read in a thread brings its own
+  // copy of its file's name: one copy per file is kept.
   const claimed = new Map<string, SourceRef>()
+  const files = new Map<string, string>()
   const tick = savingProgress(records, options)
   for await (const rec of records.reviews.drain()) {
     tick()
@@ -540,7 +543,8 @@ async function saveReviews(trx: Tx, records: Records, options: ImportOptions, re
       })
       continue
     }
-    claimed.set(slug, at)
+    const file = files.get(at.file) ?? (files.set(at.file, at.file), at.file)
+    claimed.set(slug, { file, line: at.line })
     if (problems.length) continue // only looking for more problems now
     if (existingId !== null && policy === 'skip') {
       result.skipped.push({ at: where(at), what: `review "${doc.title}"`, reason: `already on the site as /reviews/${slug}` })

@@ -160,8 +160,11 @@ type Named = { id: number; name: string }
 
 // Tags and people found or made in a transaction, by table and name key: an import of thousands of
 // reviews names the same few hundred again and again. Kept per transaction object, so a rolled-back
-// transaction takes its entries with it and no other transaction ever sees them.
+// transaction takes its entries with it and no other transaction ever sees them. A transaction
+// that meets more names than NAMED_KEPT starts its list again (names of a whole 100,000-post
+// export would otherwise all stay in memory until it commits): the database still has them.
 const namedInTransaction = new WeakMap<Tx, Map<string, Named>>()
+const NAMED_KEPT = 2_000
 
 /**
  * Finds a tag or person by name (ignoring case), creating it when new. Names that slugify alike
@@ -173,6 +176,7 @@ const slugTaken = { tags: lookupBy('tags', ['id'], 'slug'), people: lookupBy('pe
 async function upsertNamed(trx: Tx, table: 'tags' | 'people', name: string): Promise<Named> {
   let known = namedInTransaction.get(trx)
   if (!known) namedInTransaction.set(trx, (known = new Map()))
+  else if (known.size >= NAMED_KEPT) known.clear()
   const key = `${table}:${nameKey(name)}`
   const cached = known.get(key)
   if (cached) return cached
