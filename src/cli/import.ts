@@ -63,7 +63,11 @@ export function summarize(result: ImportResult): string {
   if (result.skipped.length) {
     // Grouped by reason, with a few examples each: a re-import may skip thousands of records.
     const byReason = new Map<string, typeof result.skipped>()
-    for (const s of result.skipped) byReason.set(s.reason, [...(byReason.get(s.reason) ?? []), s])
+    for (const s of result.skipped) {
+      const same = byReason.get(s.reason)
+      if (same) same.push(s)
+      else byReason.set(s.reason, [s])
+    }
     lines.push(`Skipped ${result.skipped.length}:`)
     for (const [reason, items] of byReason) {
       const shown = items.length > 5 ? items.slice(0, 5) : items
