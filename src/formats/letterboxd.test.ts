@@ -347,18 +347,20 @@ describe('readLetterboxd reports every bad row and goes on', () => {
 
   it('reports broken quoting, a missing column and an empty file', async () => {
     const zip = await zipOf({
-      'reviews.csv': [REVIEWS_HEADER, '2024-01-02,A,2020,https://boxd.it/r1,4,,"never closed', '2024-01-03,B,2020,https://boxd.it/r2,4,,x,,'].join('\n'),
+      'reviews.csv': [REVIEWS_HEADER, '2024-01-01,Sound,2020,https://boxd.it/r0,4,,x,,', '2024-01-02,A,2020,https://boxd.it/r1,4,,"never closed', '2024-01-03,B,2020,https://boxd.it/r2,4,,x,,'].join('\n'),
       'diary.csv': ['Date,Title,Year,Rating', '2024-01-01,A,2020,3'].join('\n'),
       'watched.csv': '',
       'watchlist.csv': ['Date,Name,Year,Letterboxd URI', '2024-09-01,Fine,2025,https://boxd.it/w'].join('\n'),
     })
     const r = await read(zip)
     expect(r.issues.map(formatIssue)).toEqual([
-      expect.stringMatching(/^export\.zip:reviews\.csv:3: \(csv\): not a readable CSV file: Quote Not Closed/),
+      expect.stringMatching(/^export\.zip:reviews\.csv:4: \(csv\): not a readable CSV file: Quote Not Closed/),
       'export.zip:diary.csv:1: Name: this column is missing from the header',
       'export.zip:diary.csv:1: Letterboxd URI: this column is missing from the header',
       'export.zip:watched.csv:1: (csv): the file is empty: no header row',
     ])
+    // A file that cannot be read to its end gives none of its rows, not even those before the break.
+    expect(r.reviews).toEqual([])
     expect(r.diary.map((e) => e.title)).toEqual(['Fine'])
   })
 

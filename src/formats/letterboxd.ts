@@ -7,7 +7,7 @@
 // The export's own URIs do not line up across files: diary.csv and reviews.csv name the log entry
 // (https://boxd.it/<entry>), while watched.csv, ratings.csv and watchlist.csv name the film
 // (https://boxd.it/<film>). A film is therefore recognised by its URI or by its name and year.
-import { parse } from 'csv-parse/sync'
+import { parse } from 'csv-parse'
 import { readLetterboxdList } from './letterboxd-list.ts'
 import TurndownService from 'turndown'
 import type { InputIssue } from '../domain/errors.ts'
@@ -147,54 +147,79 @@ function reviewMarkdownOrProblem(c: Checker, text: string): string | null {
 // --- CSV ---------------------------------------------------------------------------------------------
 
 type CsvRow = { line: number; get(column: string): string }
-type Csv = { file: string; rows: CsvRow[] }
+/** A CSV file of the export, checked: its name in messages, its rows' count, and whether they can be read at all. */
+type Csv = { file: string; kind: LetterboxdFile; data: Buffer | null; count: number; readable: boolean }
 
 /**
- * Parses one CSV file (RFC 4180) into rows keyed by the header's column names, each with the
- * line it starts on. Problems with the file as a whole (bad quoting, a missing column, a row with
- * the wrong number of fields) are pushed to `issues`; the rows that are sound are still returned.
+ * Walks one CSV file (RFC 4180) a record at a time: its sound rows, keyed by the header's column
+ * names, each with the line it starts on; returns whether the file could be read to its end.
+ * Problems with the file as a whole (bad quoting, a missing column, a row with the wrong number of
+ * fields) go to `report` when given; the rows that are sound are still yielded. Only one record is
+ * held at a time, so an export's rows are walked again rather than kept.
  */
-function readCsv(data: Buffer, file: string, kind: LetterboxdFile, issues: InputIssue[], warnings: string[]): Csv {
+async function* csvRows(
+  data: Buffer,
+  file: string,
+  kind: LetterboxdFile,
+  report: { issues: InputIssue[]; warnings: string[] } | null,
+): AsyncGenerator<CsvRow, boolean, undefined> {
   // Line ends are made LF first: quoted review text keeps its breaks as LF, and every line counts once.
   const text = data.toString('utf8').replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n')
-  let records: { record: string[]; raw: string }[]
-  try {
-    records = parse(text, { raw: true, relax_column_count: true, skip_empty_lines: true }) as unknown as { record: string[]; raw: string }[]
-  } catch (err) {
-    const e = err as Error & { lines?: number }
-    issues.push({ file, line: e.lines ?? 1, field: '(csv)', message: `not a readable CSV file: ${e.message.replace(/ at line \d+/, '')}` })
-    return { file, rows: [] }
-  }
   // Lines are counted on the raw text of each record: csv-parse's `info.lines` is where a record
   // ends, not where it starts, and drifts past skipped blank lines. The raw texts laid end to end
   // are the whole file, and a record starts after the blank lines its raw text begins with.
-  const rows: CsvRow[] = []
   let line = 1
   let header: string[] | null = null
   let index = new Map<string, number>()
-  for (const { record, raw } of records) {
-    const start = line + (/^\n*/.exec(raw)?.[0].length ?? 0)
-    line += raw.split('\n').length - 1
-    if (!header) {
-      header = record.map((h) => h.trim())
-      index = new Map(header.map((h, i) => [h, i]))
-      const missing = REQUIRED[kind].filter((c) => !index.has(c))
-      for (const column of missing) issues.push({ file, line: start, field: column, message: 'this column is missing from the header' })
-      if (missing.length) return { file, rows: [] }
-      const absent = OPTIONAL[kind].filter((c) => !index.has(c))
-      if (absent.length) warnings.push(`${file}: no ${absent.map((c) => `"${c}"`).join(', ')} column; read without it`)
-      continue
+  try {
+    for await (const { record, raw } of parse(text, { raw: true, relax_column_count: true, skip_empty_lines: true }) as AsyncIterable<{ record: string[]; raw: string }>) {
+      const start = line + (/^\n*/.exec(raw)?.[0].length ?? 0)
+      line += raw.split('\n').length - 1
+      if (!header) {
+        header = record.map((h) => h.trim())
+        index = new Map(header.map((h, i) => [h, i]))
+        const missing = REQUIRED[kind].filter((c) => !index.has(c))
+        for (const column of missing) report?.issues.push({ file, line: start, field: column, message: 'this column is missing from the header' })
+        if (missing.length) return false
+        const absent = OPTIONAL[kind].filter((c) => !index.has(c))
+        if (absent.length) report?.warnings.push(`${file}: no ${absent.map((c) => `"${c}"`).join(', ')} column; read without it`)
+        continue
+      }
+      // A line of spaces is as empty as an empty line.
+      if (record.every((v) => v.trim() === '')) continue
+      if (record.length !== header.length) {
+        report?.issues.push({ file, line: start, field: '(row)', message: `has ${record.length} fields, but the header names ${header.length} (a comma outside quotes?)` })
+        continue
+      }
+      const fields = index
+      yield { line: start, get: (column) => record[fields.get(column) ?? -1]?.trim() ?? '' }
     }
-    // A line of spaces is as empty as an empty line.
-    if (record.every((v) => v.trim() === '')) continue
-    if (record.length !== header.length) {
-      issues.push({ file, line: start, field: '(row)', message: `has ${record.length} fields, but the header names ${header.length} (a comma outside quotes?)` })
-      continue
-    }
-    rows.push({ line: start, get: (column) => record[index.get(column) ?? -1]?.trim() ?? '' })
+  } catch (err) {
+    const e = err as Error & { lines?: number }
+    report?.issues.push({ file, line: e.lines ?? 1, field: '(csv)', message: `not a readable CSV file: ${e.message.replace(/ at line \d+/, '')}` })
+    return false
   }
-  if (!header) issues.push({ file, line: 1, field: '(csv)', message: 'the file is empty: no header row' })
-  return { file, rows }
+  if (!header) {
+    report?.issues.push({ file, line: 1, field: '(csv)', message: 'the file is empty: no header row' })
+    return false
+  }
+  return true
+}
+
+/** Checks a CSV file of the export once, reporting its problems and counting its sound rows. */
+async function checkCsv(csv: Omit<Csv, 'count' | 'readable'>, report: { issues: InputIssue[]; warnings: string[] }): Promise<Csv> {
+  if (!csv.data) return { ...csv, count: 0, readable: false }
+  const rows = csvRows(csv.data, csv.file, csv.kind, report)
+  let count = 0
+  let step = await rows.next()
+  for (; !step.done; step = await rows.next()) count++
+  // A file that cannot be read to its end gives no rows at all, as before anything was read.
+  return { ...csv, count: step.value ? count : 0, readable: step.value }
+}
+
+/** The sound rows of a checked CSV file (none when it could not be read), its problems already reported. */
+async function* rowsOf(csv: Csv): AsyncGenerator<CsvRow, void, undefined> {
+  if (csv.readable && csv.data) yield* csvRows(csv.data, csv.file, csv.kind, null)
 }
 
 // --- Rows --------------------------------------------------------------------------------------------
@@ -328,22 +353,23 @@ export async function* readLetterboxd(zipFile: string, label: string, settings: 
     yield { kind: 'skipped', item }
   }
 
-  // 2. The CSV files, parsed whole: watches are joined across them before any is yielded.
+  // 2. The CSV files, checked whole first (their problems and row counts come before any row), then
+  // walked again file by file: watches are joined across them, keeping what joins them, not the rows.
   const issues: InputIssue[] = []
   const warnings: string[] = []
-  const csv = (kind: LetterboxdFile): Csv => {
+  const csv = (kind: LetterboxdFile): Promise<Csv> => {
     const f = files.get(kind)
-    return f ? readCsv(f.data, `${label}:${f.name}`, kind, issues, warnings) : { file: `${label}:${kind}`, rows: [] }
+    return checkCsv({ file: f ? `${label}:${f.name}` : `${label}:${kind}`, kind, data: f?.data ?? null }, { issues, warnings })
   }
-  const reviewsCsv = csv('reviews.csv')
-  const diaryCsv = csv('diary.csv')
-  const ratingsCsv = csv('ratings.csv')
-  const watchedCsv = csv('watched.csv')
-  const watchlistCsv = csv('watchlist.csv')
+  const reviewsCsv = await csv('reviews.csv')
+  const diaryCsv = await csv('diary.csv')
+  const ratingsCsv = await csv('ratings.csv')
+  const watchedCsv = await csv('watched.csv')
+  const watchlistCsv = await csv('watchlist.csv')
   for (const issue of issues.splice(0)) yield { kind: 'issue', issue }
   for (const message of warnings.splice(0)) yield { kind: 'warning', message }
 
-  const total = [reviewsCsv, diaryCsv, ratingsCsv, watchedCsv, watchlistCsv].reduce((n, f) => n + f.rows.length, 0)
+  const total = [reviewsCsv, diaryCsv, ratingsCsv, watchedCsv, watchlistCsv].reduce((n, f) => n + f.count, 0)
   let done = 0
   yield { kind: 'progress', done, total }
   const step = () => ++done % 250 === 0
@@ -354,7 +380,7 @@ export async function* readLetterboxd(zipFile: string, label: string, settings: 
   const reviewByFilmDate = new Map<string, string>()
   const reviewByFilm = new Map<string, string>()
   const reviewLines = new Map<string, number>()
-  for (const row of reviewsCsv.rows) {
+  for await (const row of rowsOf(reviewsCsv)) {
     const c: Checker = { file: reviewsCsv.file, line: row.line, issues, ok: true }
     const film = filmRow(c, row)
     const watchedOn = isoDate(c, row, 'Watched Date')
@@ -412,7 +438,7 @@ export async function* readLetterboxd(zipFile: string, label: string, settings: 
   const logged = new Set<string>()
   const linkedReviews = new Set<string>()
   const seenIds = new Map<string, number>()
-  for (const row of diaryCsv.rows) {
+  for await (const row of rowsOf(diaryCsv)) {
     const c: Checker = { file: diaryCsv.file, line: row.line, issues, ok: true }
     const film = filmRow(c, row)
     const watchedOn = isoDate(c, row, 'Watched Date')
@@ -452,7 +478,7 @@ export async function* readLetterboxd(zipFile: string, label: string, settings: 
   const isLogged = (f: FilmRow) => f.keys.some((k) => logged.has(k))
   const ratings = new Map<string, { film: FilmRow; stars: number | null; used: boolean }>()
   const ratingRows: { film: FilmRow; stars: number | null; used: boolean }[] = []
-  for (const row of ratingsCsv.rows) {
+  for await (const row of rowsOf(ratingsCsv)) {
     const c: Checker = { file: ratingsCsv.file, line: row.line, issues, ok: true }
     const film = filmRow(c, row)
     const rating = stars(c, row)
@@ -481,7 +507,7 @@ export async function* readLetterboxd(zipFile: string, label: string, settings: 
       at: { file, line: film.line },
     }
   }
-  for (const row of watchedCsv.rows) {
+  for await (const row of rowsOf(watchedCsv)) {
     const c: Checker = { file: watchedCsv.file, line: row.line, issues, ok: true }
     const film = filmRow(c, row)
     // Listed twice in watched.csv, or already in the diary: the film has its entry.
@@ -503,7 +529,7 @@ export async function* readLetterboxd(zipFile: string, label: string, settings: 
 
   // 6. The watchlist: planned entries for films not seen yet.
   const planned = new Set<string>()
-  for (const row of watchlistCsv.rows) {
+  for await (const row of rowsOf(watchlistCsv)) {
     const c: Checker = { file: watchlistCsv.file, line: row.line, issues, ok: true }
     const film = filmRow(c, row)
     if (c.ok) {
