@@ -8,7 +8,7 @@ import { declareUncompressedSize, writeHostileZip, writeZip, zipBytes, zipFolder
 import { formatIssue, type InputIssue } from '../domain/errors.ts'
 import { DEFAULT_SETTINGS, type SiteSettings } from '../domain/settings.ts'
 import type { ImportedDiaryEntry, ImportedList, ImportedReview, SkippedItem } from './import-batch.ts'
-import { letterboxdReviewMarkdown, readLetterboxd } from './letterboxd.ts'
+import { csvText, letterboxdReviewMarkdown, readLetterboxd } from './letterboxd.ts'
 import { renderMarkdown } from './markdown-html.ts'
 import type { ZipLimits } from './zip.ts'
 
@@ -477,6 +477,22 @@ describe('letterboxdReviewMarkdown', () => {
         // Constructs that only escaping keeps as text: each one broke a version of this code.
         examples: [['~~a~~'], ['[x](y)'], ['a|b\n-|-\nc|d'], ['&amp;copy;'], ['[a]\n\n[a]: http://x'], ['x <y'], ['1) one'], ['2024. A year'], ['<http://x.y>'], ['***'], ['a\n---']],
       },
+    )
+  })
+})
+
+describe('the text of a CSV file, a piece at a time', () => {
+  it('is the whole file decoded, without its byte order mark, with LF line ends, however it is cut', () => {
+    const parts = ['a', ',', '"', '\r', '\n', '\r\n', 'é', '🤦', '\uFEFF', '가', '\u0085']
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...parts), { maxLength: 60 }), fc.boolean(), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 0, max: 4 }),
+        (pieces, bom, piece, broken) => {
+          // Now and then a byte that is not UTF-8, as a damaged export has.
+          const data = Buffer.concat([Buffer.from((bom ? '\uFEFF' : '') + pieces.join('')), Buffer.alloc(broken ? 1 : 0, 0xc3)])
+          const whole = data.toString('utf8').replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n')
+          expect([...csvText(data, piece)].join('')).toBe(whole)
+        }),
+      { numRuns: 2_000 },
     )
   })
 })

@@ -8,6 +8,7 @@
 // (https://boxd.it/<entry>), while watched.csv, ratings.csv and watchlist.csv name the film
 // (https://boxd.it/<film>). A film is therefore recognised by its URI or by its name and year.
 import { parse } from 'csv-parse'
+import { Readable } from 'node:stream'
 import { readLetterboxdList } from './letterboxd-list.ts'
 import TurndownService from 'turndown'
 import type { InputIssue } from '../domain/errors.ts'
@@ -163,8 +164,6 @@ async function* csvRows(
   kind: LetterboxdFile,
   report: { issues: InputIssue[]; warnings: string[] } | null,
 ): AsyncGenerator<CsvRow, boolean, undefined> {
-  // Line ends are made LF first: quoted review text keeps its breaks as LF, and every line counts once.
-  const text = data.toString('utf8').replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n')
   // Lines are counted on the raw text of each record: csv-parse's `info.lines` is where a record
   // ends, not where it starts, and drifts past skipped blank lines. The raw texts laid end to end
   // are the whole file, and a record starts after the blank lines its raw text begins with.
@@ -172,7 +171,8 @@ async function* csvRows(
   let header: string[] | null = null
   let index = new Map<string, number>()
   try {
-    for await (const { record, raw } of parse(text, { raw: true, relax_column_count: true, skip_empty_lines: true }) as AsyncIterable<{ record: string[]; raw: string }>) {
+    const parser = Readable.from(csvText(data)).pipe(parse({ raw: true, relax_column_count: true, skip_empty_lines: true }))
+    for await (const { record, raw } of parser as AsyncIterable<{ record: string[]; raw: string }>) {
       const start = line + (/^\n*/.exec(raw)?.[0].length ?? 0)
       line += raw.split('\n').length - 1
       if (!header) {
@@ -205,6 +205,26 @@ async function* csvRows(
   }
   return true
 }
+
+/**
+ * The text of a CSV file, a piece at a time (a file held whole as text would be a few times its
+ * size): UTF-8 without its byte order mark, line ends made LF, so quoted review text keeps its
+ * breaks as LF and every line counts once.
+ */
+export function* csvText(data: Buffer, piece = CSV_PIECE): Generator<string, void, undefined> {
+  const decoder = new TextDecoder('utf-8')
+  let carry = ''
+  for (let at = 0; at < data.length; at += piece) {
+    let text = carry + decoder.decode(data.subarray(at, at + piece), { stream: true })
+    // A CR at the end of a piece may be half of a CRLF: it waits for the next piece.
+    carry = text.endsWith('\r') ? '\r' : ''
+    if (carry) text = text.slice(0, -1)
+    if (text) yield text.replace(/\r\n?/g, '\n')
+  }
+  const rest = carry + decoder.decode()
+  if (rest) yield rest.replace(/\r\n?/g, '\n')
+}
+const CSV_PIECE = 64 * 1024
 
 /** Checks a CSV file of the export once, reporting its problems and counting its sound rows. */
 async function checkCsv(csv: Omit<Csv, 'count' | 'readable'>, report: { issues: InputIssue[]; warnings: string[] }): Promise<Csv> {
