@@ -7,7 +7,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node'
 // test/setup/postgres.ts; the results are reported per project (`|sqlite|`, `|postgres|`).
 const DATABASE_SUITES = ['src/store/**/*.test.ts', 'src/services/**/*.test.ts']
 // Service tests that use no database run once, in the sqlite project.
-const WITHOUT_DATABASE = ['src/services/wordpress-media.test.ts']
+const WITHOUT_DATABASE = ['src/services/wordpress-media.test.ts', 'src/services/import-thread-scan.test.ts']
 
 // Without a duration from an earlier run, a file of the browser and server tests is likely the
 // slowest, then one run on PostgreSQL, then on SQLite, then a unit test file.
