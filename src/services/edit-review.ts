@@ -1,13 +1,13 @@
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { DramalogError, NotFoundError } from '../domain/errors.ts'
-import type { PosterImage, ReviewRecord } from '../domain/records.ts'
+import type { Page, PosterImage, ReviewRecord } from '../domain/records.ts'
 import type { ReviewDocument } from '../domain/review.ts'
 import { reviewSlugBase } from '../domain/slug.ts'
 import { canEditReview, type SessionUser } from '../domain/user.ts'
 import { POSTER_FORMATS, POSTER_WIDTHS, posterKey, posterVariantPath } from '../domain/media-paths.ts'
 import { storeUploadedPoster } from '../media/upload.ts'
-import { findIdentityBySlug, findReviewById, publishDue, saveReview, StaleRevisionError } from '../store/reviews.ts'
+import { type AdminReviewRow, findIdentityBySlug, findReviewById, listReviewsForAdmin, publishDue, saveReview, StaleRevisionError } from '../store/reviews.ts'
 import { tryTransactionLock } from '../store/dialect.ts'
 import { bumpContentVersion } from '../store/settings.ts'
 import { queueReviewForFollowers } from './fediverse-delivery.ts'
@@ -25,6 +25,19 @@ export class ConflictError extends DramalogError {
 }
 
 /** Loads a review for the editor, checking the user may edit it. */
+/** Reviews on a page of the admin's list. */
+export const DASHBOARD_PER_PAGE = 50
+
+/**
+ * One page of the reviews the user may edit (an author's own, everyone's for editors and the
+ * owner), most recently changed first; a page past the last is `NotFoundError`.
+ */
+export async function listEditableReviews(site: Site, user: SessionUser, page: number): Promise<Page<AdminReviewRow>> {
+  const list = await listReviewsForAdmin(site.db, page, DASHBOARD_PER_PAGE, user.role === 'author' ? user.id : undefined)
+  if (page > list.pageCount) throw new NotFoundError('page', String(page))
+  return list
+}
+
 export async function loadForEditing(site: Site, user: SessionUser, id: number): Promise<ReviewRecord> {
   const record = await findReviewById(site.db, id)
   if (!record) throw new NotFoundError('review', String(id))

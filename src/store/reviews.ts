@@ -242,8 +242,9 @@ export type AdminReviewRow = {
   updatedAt: string; publishedAt: string | null; authorId: number | null; authorName: string | null; meter: { value: number; max: number } | null
 }
 
-/** Every review for the admin list, most recently changed first; `authorId` limits it to one author's. */
-export async function listReviewsForAdmin(db: Conn, authorId?: number): Promise<AdminReviewRow[]> {
+/** Reviews for the admin list, most recently changed first, one page at a time; `authorId` limits it to one author's. */
+export async function listReviewsForAdmin(db: Conn, page: number, perPage: number, authorId?: number): Promise<Page<AdminReviewRow>> {
+  let count = db.selectFrom('reviews').select((eb) => eb.fn.countAll<number>().as('total'))
   let q = db
     .selectFrom('reviews')
     .leftJoin('users', 'users.id', 'reviews.author_id')
@@ -253,12 +254,19 @@ export async function listReviewsForAdmin(db: Conn, authorId?: number): Promise<
     ])
     .orderBy('reviews.updated_at', 'desc')
     .orderBy('reviews.id', 'desc')
-  if (authorId !== undefined) q = q.where('reviews.author_id', '=', authorId)
-  return (await q.execute()).map((r) => ({
+    .limit(perPage)
+    .offset((page - 1) * perPage)
+  if (authorId !== undefined) {
+    q = q.where('reviews.author_id', '=', authorId)
+    count = count.where('author_id', '=', authorId)
+  }
+  const [{ total }, rows] = await Promise.all([count.executeTakeFirstOrThrow(), q.execute()])
+  const items = rows.map((r) => ({
     id: r.id, slug: r.slug, title: r.title, season: r.season, status: r.status as ReviewStatus, revision: r.revision,
     updatedAt: r.updated_at, publishedAt: r.published_at, authorId: r.author_id, authorName: r.display_name,
     meter: r.meter_value === null || r.meter_max === null ? null : { value: r.meter_value, max: r.meter_max },
   }))
+  return { items, total: Number(total), page, perPage, pageCount: Math.max(1, Math.ceil(Number(total) / perPage)) }
 }
 
 export type RevisionRow = { revision: number; savedAt: string; savedBy: string | null; note: string | null; doc: ReviewDocument & { slug: string } }

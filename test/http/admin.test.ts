@@ -1,7 +1,10 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { addUser, changePassword, login } from '../../src/services/accounts.ts'
 import { publishScheduled } from '../../src/services/edit-review.ts'
+import { importFiles } from '../../src/services/import-files.ts'
 import { loadDemo } from '../../src/services/load-demo.ts'
 import { openSite, type Site } from '../../src/services/site.ts'
 import { findReviewById, findReviewBySlug, listRevisions } from '../../src/store/reviews.ts'
@@ -222,6 +225,29 @@ describe('the editor', () => {
     const list = await (await author.request('/admin')).text()
     expect(list).not.toContain('Moon Ferry')
     expect(list).not.toContain('Paper Lanterns')
+  })
+
+  it('lists the reviews a page at a time, most recently changed first', async () => {
+    const file = join(data.dir, 'many.json')
+    writeFileSync(file, JSON.stringify(Array.from({ length: 120 }, (_, i) => ({ slug: `show-${i}`, title: `Show ${i}`, intro: 'x' }))))
+    await importFiles(site, [file], { now: new Date('2025-01-01T00:00:00Z') })
+    const client = await signedIn()
+    const csrf = await client.csrfFrom('/admin/reviews/new')
+    const made = await client.post('/admin/reviews', reviewFields(csrf))
+    expect(made.status).toBe(303)
+    const rows = (html: string) => [...html.matchAll(/<span class="slug">\/reviews\/([^<]+)<\/span>/g)].map((m) => m[1])
+    const first = await (await client.request('/admin')).text()
+    expect(first).toMatch(/<span class="count">121<\/span>/)
+    // The review just saved comes first; then the imported ones, the same moment, newest row first.
+    expect(rows(first)).toEqual(['moon-ferry-season-1', ...Array.from({ length: 49 }, (_, i) => `show-${119 - i}`)])
+    expect(first).toContain('href="/admin?page=2"')
+    expect(first).toContain('href="/admin?page=3"')
+    const second = await (await client.request('/admin?page=2')).text()
+    expect(rows(second)).toEqual(Array.from({ length: 50 }, (_, i) => `show-${70 - i}`))
+    const third = await (await client.request('/admin?page=3')).text()
+    expect(rows(third)).toEqual(Array.from({ length: 21 }, (_, i) => `show-${20 - i}`))
+    expect(third).toContain('href="/admin?page=2"')
+    for (const page of ['4', '0', 'two']) expect((await client.request(`/admin?page=${page}`)).status).toBe(404)
   })
 
   it('refuses malformed poster uploads with a clear message', async () => {

@@ -45,7 +45,7 @@ async function generateSite(dataDir: string, reviews: number): Promise<{ id: num
     await addUser(site, { ...USER, role: 'owner' })
     const result = await importFiles(site, [textDir])
     if (result.created.length !== reviews) throw new Error(`the generated site imported ${result.created.length} of ${reviews} reviews`)
-    return (await listReviewsForAdmin(site.db)).map((r) => ({ id: r.id, slug: r.slug }))
+    return (await listReviewsForAdmin(site.db, 1, reviews)).items.map((r) => ({ id: r.id, slug: r.slug }))
   } finally {
     await site.close()
     rmSync(textDir, { recursive: true, force: true })

@@ -1,16 +1,17 @@
 import type { FC } from 'hono/jsx'
 import { type MessageKey, translatorFor } from '../../domain/i18n.ts'
+import type { Page } from '../../domain/records.ts'
 import type { AdminReviewRow, RevisionRow } from '../../store/reviews.ts'
 import { rich } from '../format.ts'
-import { Meter } from '../components.tsx'
+import { Meter, Pagination } from '../components.tsx'
 import { AdminLayout, CsrfField, type AdminChrome } from './admin-layout.tsx'
 
 /** What each review status is called. */
 export const STATUS_KEYS: Record<string, MessageKey> = { draft: 'status.draft', scheduled: 'status.scheduled', published: 'status.published', unpublished: 'status.unpublished' }
 const when = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)}`
 
-/** The admin home: every review the user may edit, newest change first. */
-export const DashboardPage: FC<{ chrome: AdminChrome; reviews: AdminReviewRow[]; notice?: string | null }> = ({ chrome, reviews, notice }) => {
+/** The admin home: the reviews the user may edit, newest change first, a page at a time. */
+export const DashboardPage: FC<{ chrome: AdminChrome; reviews: Page<AdminReviewRow>; notice?: string | null }> = ({ chrome, reviews, notice }) => {
   const tr = translatorFor(chrome.settings.language)
   const { t } = tr
   return (
@@ -18,11 +19,11 @@ export const DashboardPage: FC<{ chrome: AdminChrome; reviews: AdminReviewRow[];
     <div class="editor-head">
       <div>
         <p class="kicker">{chrome.user.role === 'author' ? t('dashboard.yours') : t('dashboard.all')}</p>
-        <h1>{t('nav.reviews')} <span class="count">{reviews.length}</span></h1>
+        <h1>{t('nav.reviews')} <span class="count">{reviews.total}</span></h1>
       </div>
       <p><a class="button primary" href="/admin/reviews/new">+ {t('admin.nav.new')}</a></p>
     </div>
-    {reviews.length === 0 ? (
+    {reviews.total === 0 ? (
       <p class="empty">{rich(t('dashboard.empty'), { command: <code>dramalog import</code> })}</p>
     ) : (
       <table class="admin-table">
@@ -30,7 +31,7 @@ export const DashboardPage: FC<{ chrome: AdminChrome; reviews: AdminReviewRow[];
           <tr><th scope="col">{t('editor.title')}</th><th scope="col">{t('editor.status')}</th><th scope="col">{chrome.settings.meter.name}</th><th scope="col">{t('admin.role.author')}</th><th scope="col">{t('dashboard.changed')}</th></tr>
         </thead>
         <tbody>
-          {reviews.map((r) => (
+          {reviews.items.map((r) => (
             <tr>
               <th scope="row">
                 <a href={`/admin/reviews/${r.id}`}>{r.title}{r.season ? ` · S${r.season}` : ''}</a>
@@ -48,6 +49,7 @@ export const DashboardPage: FC<{ chrome: AdminChrome; reviews: AdminReviewRow[];
         </tbody>
       </table>
     )}
+    <Pagination tr={tr} page={reviews.page} pageCount={reviews.pageCount} href={(n) => (n === 1 ? '/admin' : `/admin?page=${n}`)} />
   </AdminLayout>
   )
 }

@@ -9,16 +9,17 @@ import {
   applyFormAction, documentFromForm, emptyForm, formFromBody, formFromDocument, type FormErrors, type ReviewForm,
 } from '../../formats/review-form.ts'
 import { UploadError } from '../../media/upload.ts'
-import { ConflictError, loadForEditing, restoreRevision, saveFromEditor } from '../../services/edit-review.ts'
+import { ConflictError, listEditableReviews, loadForEditing, restoreRevision, saveFromEditor } from '../../services/edit-review.ts'
 import { renderReview } from '../../services/render-review.ts'
 import type { Site } from '../../services/site.ts'
-import { listReviewsForAdmin, listRevisions } from '../../store/reviews.ts'
+import { listRevisions } from '../../store/reviews.ts'
 import { DashboardPage, HistoryPage } from '../../views/admin/dashboard-page.tsx'
 import { EditorPage, type ConflictInfo } from '../../views/admin/editor-page.tsx'
 import { renderDocument } from '../../views/render.ts'
 import { ReviewPage } from '../../views/review-page.tsx'
 import { requireUser, type AuthEnv } from '../auth.ts'
 import { adminChromeFor } from '../admin-chrome.ts'
+import { pageNumber } from '../page-response.ts'
 
 const FIELD_LABELS: [keyof ReviewForm, string][] = [
   ['title', 'Title'], ['headline', 'Headline'], ['hook', 'Hook'], ['nativeTitle', 'Native title'], ['year', 'Year'], ['origin', 'Origin'],
@@ -53,8 +54,7 @@ export function adminReviewRoutes(site: Site): Hono<AuthEnv> {
   const adminChrome = (c: Context<AuthEnv>) => adminChromeFor(site, c)
 
   app.get('/admin', async (c) => {
-    const user = c.get('user')!
-    const reviews = await listReviewsForAdmin(site.db, user.role === 'author' ? user.id : undefined)
+    const reviews = await listEditableReviews(site, c.get('user')!, pageNumber(c.req.query('page')))
     return c.html(renderDocument(<DashboardPage chrome={await adminChrome(c)} reviews={reviews} />))
   })
 
