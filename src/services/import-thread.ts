@@ -187,8 +187,7 @@ class Scan {
 }
 
 parentPort!.on('message', (message: ThreadMessage) => {
-  if (message.kind === 'read') answer(parentPort!, message)
-  else if (message.kind === 'helper') message.port.on('message', (job: ReaderJob) => answer(message.port, job))
+  if (message.kind === 'helper') message.port.on('message', (job: ReaderJob) => answer(message.port, job))
   else if (message.kind === 'scan') {
     const scan = new Scan(message)
     scans.set(message.id, scan)

@@ -22,9 +22,8 @@ export type ReadItem =
 export type ReaderJob = { kind: 'read'; id: number; contextKey: number; context: WxrContext | null; posts: WxrPost[] }
 /** An export to scan and read; `helpers` are ports to other threads that read posts for it. */
 export type ScanJob = { kind: 'scan'; id: number; file: string; label: string; settings: SiteSettings; totalBytes: number; helpers: MessagePort[] }
-/** What a thread is sent. */
+/** What a thread is sent by the main thread (posts to read come from a scanning thread, on a helper port). */
 export type ThreadMessage =
-  | ReaderJob
   | ScanJob
   /** Another thread's port, on which it is sent posts to read. */
   | { kind: 'helper'; port: MessagePort }
