@@ -121,16 +121,16 @@ class Scan {
         // Awaited in order by `flush`; one failing behind another that failed first is not news.
         answer.catch(() => {})
         order.push(answer)
-      }
-      else order.push(readPosts((reader = reader?.context === context ? reader : new WxrPostReader(context!)), posts))
+      } else order.push(readPosts((reader = reader?.context === context ? reader : new WxrPostReader(context!)), posts))
     }
     // Sends what is ready, a message per batch of posts; keeps `keep` entries of `order` back.
     const flush = async (keep: number) => {
       while (order.length > keep && !this.cancelled) {
         const items = await order.shift()!
         waiting.push(...items)
-        if (!items.length || !items.some((i) => i.kind === 'review' || i.kind === 'skipped' || i.kind === 'issue')) continue
-        await this.post(waiting, false)
+        // Progress and warnings wait to go with the next batch's posts.
+        if (!items.some((i) => i.kind === 'review' || i.kind === 'skipped' || i.kind === 'issue')) continue
+        await this.post(waiting)
         waiting = []
       }
     }
@@ -172,11 +172,12 @@ class Scan {
     })
   }
 
-  private async post(items: ReadItem[], last: boolean): Promise<void> {
+  /** Sends a message of items once the main thread has room for it (the scan's last goes without waiting). */
+  private async post(items: ReadItem[]): Promise<void> {
     while (this.credit <= 0 && !this.cancelled) await new Promise<void>((resolve) => (this.wake = resolve))
     if (this.cancelled) return
     this.credit--
-    parentPort!.postMessage({ id: this.job.id, items, last } satisfies ReaderReply)
+    parentPort!.postMessage({ id: this.job.id, items } satisfies ReaderReply)
   }
 
   private signal(): void {
