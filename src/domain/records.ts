@@ -45,6 +45,11 @@ export type ReviewSummary = {
 /** One page of a list, with what pagination needs. */
 export type Page<T> = { items: T[]; total: number; page: number; perPage: number; pageCount: number }
 
+/** Page `page` of a list of `total` items, `perPage` a page, holding `items`: at least one page, even of nothing. */
+export function toPage<T>(items: T[], total: number, page: number, perPage: number): Page<T> {
+  return { items, total, page, perPage, pageCount: Math.max(1, Math.ceil(total / perPage)) }
+}
+
 /** What saving a review needs beside the document: Markdown rendered once, at save time. */
 export type RenderedReview = {
   doc: ReviewDocument & { slug: string }

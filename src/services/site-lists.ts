@@ -1,4 +1,4 @@
-import type { Page, ReviewSummary } from '../domain/records.ts'
+import { toPage, type Page, type ReviewSummary } from '../domain/records.ts'
 import type { SiteSettings } from '../domain/settings.ts'
 import { BROWSE_SORTS, listCreditRows, listOrderedIds, listTaggingRows, rolesByReview, type BrowseSort, type Credit } from '../store/browse.ts'
 import { listPublishedStamps, listSummaries, type PublishedStamp } from '../store/reviews.ts'
@@ -193,7 +193,7 @@ export async function addSummaries(site: Site, lists: SiteLists, ids: Iterable<n
 function pageOf(lists: SiteLists, ids: readonly number[], page: number): Page<ReviewSummary> {
   const perPage = lists.settings.perPage
   const items = ids.slice((page - 1) * perPage, page * perPage).map((id) => lists.reviews.get(id)!)
-  return { items, total: ids.length, page, perPage, pageCount: Math.max(1, Math.ceil(ids.length / perPage)) }
+  return toPage(items, ids.length, page, perPage)
 }
 
 /** The ids of published reviews, newest first. */

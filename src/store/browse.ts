@@ -1,6 +1,6 @@
 import { sql, type SelectQueryBuilder } from 'kysely'
 import { countryByCode } from '../domain/countries.ts'
-import type { Page, ReviewRecord, ReviewSummary } from '../domain/records.ts'
+import { toPage, type Page, type ReviewRecord, type ReviewSummary } from '../domain/records.ts'
 import type { Conn, DB } from './db.ts'
 import { binaryText } from './dialect.ts'
 import { nameKey } from './migrations/0006-imports.ts'
@@ -91,7 +91,7 @@ export async function countMatching(db: Conn, filter: BrowseFilter): Promise<num
 }
 
 function pageOf<T>(items: T[], total: number, q: BrowseQuery): Page<T> {
-  return { items, total, page: q.page, perPage: q.perPage, pageCount: Math.max(1, Math.ceil(total / q.perPage)) }
+  return toPage(items, total, q.page, q.perPage)
 }
 
 /** One page of published reviews matching a filter, as list cards show them. */

@@ -1,7 +1,7 @@
 import { sql, type Insertable, type Selectable } from 'kysely'
 import { countryByCode } from '../domain/countries.ts'
 import type { DiaryEntry, DiaryStatus } from '../domain/diary.ts'
-import type { Page } from '../domain/records.ts'
+import { toPage, type Page } from '../domain/records.ts'
 import { insertRow, type Conn, type Tx } from './db.ts'
 import type { DiaryEntriesTable } from './schema.ts'
 
@@ -102,7 +102,7 @@ export async function listDiaryEntries(db: Conn, page: number, perPage: number):
     .offset((page - 1) * perPage)
     .execute()
   const count = Number(total)
-  return { items: rows.map(toEntry), total: count, page, perPage, pageCount: Math.max(1, Math.ceil(count / perPage)) }
+  return toPage(rows.map(toEntry), count, page, perPage)
 }
 
 /** The watchlist: planned entries in the order they were added, so the oldest wish comes first. */

@@ -1,5 +1,5 @@
 import { countryByCode, findCountry } from '../domain/countries.ts'
-import type { Page, RenderedReview, ReviewRecord, ReviewSummary } from '../domain/records.ts'
+import { toPage, type Page, type RenderedReview, type ReviewRecord, type ReviewSummary } from '../domain/records.ts'
 import type { ReviewDocument, ReviewStatus } from '../domain/review.ts'
 import { slugify, truncateSlug } from '../domain/slug.ts'
 import { insertAll, insertRow, lookupBy, type Conn, type Tx } from './db.ts'
@@ -221,7 +221,7 @@ export async function listPublishedReviews(db: Conn, page: number, perPage: numb
     .offset((page - 1) * perPage)
     .execute()
   const count = Number(total)
-  return { items: rows.map(toSummary), total: count, page, perPage, pageCount: Math.max(1, Math.ceil(count / perPage)) }
+  return toPage(rows.map(toSummary), count, page, perPage)
 }
 
 /** Loads one review with everything it holds. */
@@ -266,7 +266,7 @@ export async function listReviewsForAdmin(db: Conn, page: number, perPage: numbe
     updatedAt: r.updated_at, publishedAt: r.published_at, authorId: r.author_id, authorName: r.display_name,
     meter: r.meter_value === null || r.meter_max === null ? null : { value: r.meter_value, max: r.meter_max },
   }))
-  return { items, total: Number(total), page, perPage, pageCount: Math.max(1, Math.ceil(Number(total) / perPage)) }
+  return toPage(items, Number(total), page, perPage)
 }
 
 export type RevisionRow = { revision: number; savedAt: string; savedBy: string | null; note: string | null; doc: ReviewDocument & { slug: string } }
